@@ -1,0 +1,224 @@
+// The CPU reference engine. Each cycle: host streams (serially; they are few), then every PE, split into
+// bands of rows over persistent threads that meet at a barrier. Determinism needs no care here: the cycle
+// function's contract (model/cycle.h) makes the PE order irrelevant.
+#include "host/engine/cpu_engine.h"
+
+#include <algorithm>
+#include <atomic>
+#include <barrier>
+#include <thread>
+
+#include "host/engine/reports.h"
+#include "host/model/cycle.h"
+#include "host/model/error.h"
+
+namespace wafer {
+
+namespace {
+
+struct BandResult {
+  bool progress = false, pending = false, trapped = false;
+  char pad[61];  // own cache line per thread
+};
+
+class CpuEngine final : public Engine {
+ public:
+  explicit CpuEngine(const EngineOptions& o) {
+    threads_ = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+  }
+  ~CpuEngine() override { stop_workers(); }
+
+  const char* name() const override { return "cpu"; }
+
+  void load(const Image& image) override {
+    stop_workers();
+    s_ = load_machine(image);
+    view_ = s_.view();
+    cycle_ = 0;
+    stopped_.reset();
+    bands_ = std::min<unsigned>(threads_, s_.height);
+    results_.assign(bands_, BandResult{});
+  }
+
+  RunResult run(const RunRequest& request) override {
+    require_loaded();
+    if (stopped_) {
+      RunResult r = *stopped_;
+      r.cycles = 0;
+      return r;
+    }
+    const RunLimits limits = run_limits(request);
+    RunProgress progress;
+    if (limits.max_cycles == 0) return RunResult{};
+    start_workers();
+    while (true) {
+      const CycleSummary summary = step_cycle();
+      ++cycle_;
+      const uint64_t watched = limits.output_stream >= 0 && size_t(limits.output_stream) < s_.out_received.size()
+                                   ? s_.out_received[limits.output_stream]
+                                   : 0;
+      if (after_cycle(progress, limits, summary, watched) != kRunOn) break;
+    }
+    RunResult r = make_run_result(progress.stop, progress.cycles_done, cycle_, progress.quiet_cycles, s_);
+    if (r.reason == StopReason::kTrap || r.reason == StopReason::kStall) stopped_ = r;
+    return r;
+  }
+
+  uint64_t cycle() const override { return cycle_; }
+
+  std::vector<uint32_t> read_sram(uint32_t x, uint32_t y, uint32_t addr, uint32_t count) const override {
+    const uint64_t p = checked_pe(x, y);
+    check_sram_range(x, y, addr, count);
+    std::vector<uint32_t> out(count);
+    for (uint32_t i = 0; i < count; ++i) out[i] = s_.sram[uint64_t(addr + i) * s_.n + p];
+    return out;
+  }
+  void write_sram(uint32_t x, uint32_t y, uint32_t addr, const std::vector<uint32_t>& words) override {
+    const uint64_t p = checked_pe(x, y);
+    check_sram_range(x, y, addr, uint32_t(words.size()));
+    for (size_t i = 0; i < words.size(); ++i) s_.sram[(addr + i) * s_.n + p] = words[i];
+  }
+  uint32_t read_reg(uint32_t x, uint32_t y, uint32_t reg) const override {
+    const uint64_t p = checked_pe(x, y);
+    if (reg >= uint32_t(kRegs)) throw Error("register r" + std::to_string(reg) + " does not exist (r0..r15)");
+    return s_.regs[uint64_t(reg) * s_.n + p];
+  }
+  void write_reg(uint32_t x, uint32_t y, uint32_t reg, uint32_t value) override {
+    const uint64_t p = checked_pe(x, y);
+    if (reg >= uint32_t(kRegs)) throw Error("register r" + std::to_string(reg) + " does not exist (r0..r15)");
+    s_.regs[uint64_t(reg) * s_.n + p] = value;
+  }
+  void activate(Rect rect, uint32_t task) override {
+    require_loaded();
+    if (rect.w == 0 || rect.h == 0 || uint64_t(rect.x) + rect.w > s_.width || uint64_t(rect.y) + rect.h > s_.height) {
+      throw Error("activate: rectangle outside the grid");
+    }
+    for (uint32_t y = rect.y; y < rect.y + rect.h; ++y) {
+      for (uint32_t x = rect.x; x < rect.x + rect.w; ++x) {
+        const uint64_t p = uint64_t(y) * s_.width + x;
+        if (s_.kernel[p] == kNoKernel) throw Error("activate: PE(" + std::to_string(x) + "," + std::to_string(y) + ") runs no kernel");
+        const KernelInfo& k = s_.kernels[s_.kernel[p]];
+        if (task < uint32_t(kFirstLocalTask) || task >= uint32_t(kTasks) || !(k.bound_mask & (1u << task))) {
+          throw Error("activate: task " + std::to_string(task) + " is not a bound local task of kernel '" +
+                      s_.kernel_names[s_.kernel[p]] + "' at PE(" + std::to_string(x) + "," + std::to_string(y) + ")");
+        }
+        s_.activated[p] |= 1u << task;
+        if (!(s_.blocked[p] & (1u << task))) s_.flags[p] |= kFlagHasWork;
+      }
+    }
+  }
+
+  std::vector<Wavelet> output(uint32_t stream) const override {
+    if (stream >= s_.out_info.size()) throw Error("output stream " + std::to_string(stream) + " does not exist");
+    const OutStreamInfo& o = s_.out_info[stream];
+    const uint64_t k = std::min<uint64_t>(s_.out_received[stream], o.capacity);
+    std::vector<Wavelet> out(k);
+    for (uint64_t i = 0; i < k; ++i) out[i] = {s_.out_data_pay[o.offset + i], s_.out_data_meta[o.offset + i]};
+    return out;
+  }
+  std::vector<uint64_t> counter_totals() const override {
+    std::vector<uint64_t> t(kCounterCount, 0);
+    for (uint32_t c = 0; c < kCounterCount; ++c) {
+      for (uint64_t p = 0; p < s_.n; ++p) t[c] += s_.ctr[uint64_t(c) * s_.n + p];
+    }
+    return t;
+  }
+  std::vector<uint64_t> counter_per_pe(Counter c) const override {
+    return std::vector<uint64_t>(s_.ctr.begin() + uint64_t(c) * s_.n, s_.ctr.begin() + uint64_t(c + 1) * s_.n);
+  }
+  uint64_t state_hash() const override { return s_.hash(); }
+  MachineState snapshot() const override { return s_; }
+
+ private:
+  void require_loaded() const {
+    if (s_.n == 0) throw Error("no image loaded");
+  }
+  uint64_t checked_pe(uint32_t x, uint32_t y) const {
+    require_loaded();
+    if (x >= s_.width || y >= s_.height) {
+      throw Error("PE(" + std::to_string(x) + "," + std::to_string(y) + ") is outside the " + std::to_string(s_.width) +
+                  "x" + std::to_string(s_.height) + " grid");
+    }
+    return uint64_t(y) * s_.width + x;
+  }
+  void check_sram_range(uint32_t x, uint32_t y, uint32_t addr, uint32_t count) const {
+    if (uint64_t(addr) + count > s_.sram_words) {
+      throw Error("SRAM words [" + std::to_string(addr) + ", " + std::to_string(uint64_t(addr) + count) + ") of PE(" +
+                  std::to_string(x) + "," + std::to_string(y) + ") are outside the image's SRAM footprint of " +
+                  std::to_string(s_.sram_words) + " words");
+    }
+  }
+
+  // Steps PEs of rows [band * H / bands, (band + 1) * H / bands).
+  void step_band(unsigned band, uint64_t t) {
+    const uint64_t y0 = uint64_t(band) * s_.height / bands_, y1 = uint64_t(band + 1) * s_.height / bands_;
+    BandResult r;
+    for (uint64_t p = y0 * s_.width, end = y1 * s_.width; p < end; ++p) {
+      const StepResult sr = PeCycle(view_, uint32_t(p), t).run();
+      r.progress |= sr.progress;
+      r.pending |= sr.has_work;
+      r.trapped |= (view_.flags[p] & kFlagTrapped) != 0;
+    }
+    results_[band] = r;
+  }
+
+  CycleSummary step_cycle() {
+    CycleSummary sum{false, false, false};
+    for (uint32_t i = 0; i < view_.in_count; ++i) sum.pending |= step_in_stream(view_, i, cycle_, &sum.progress);
+    for (uint32_t j = 0; j < view_.out_count; ++j) {
+      step_out_stream(view_, j, cycle_, &sum.progress);
+      sum.trapped |= s_.out_overflow[j] != 0;
+    }
+    if (workers_.empty()) {
+      for (unsigned b = 0; b < bands_; ++b) step_band(b, cycle_);
+    } else {
+      work_cycle_ = cycle_;
+      start_->arrive_and_wait();
+      step_band(0, cycle_);
+      done_->arrive_and_wait();
+    }
+    for (const auto& r : results_) sum.progress |= r.progress, sum.pending |= r.pending, sum.trapped |= r.trapped;
+    return sum;
+  }
+
+  void start_workers() {
+    if (!workers_.empty() || bands_ <= 1) return;
+    start_ = std::make_unique<std::barrier<>>(bands_);
+    done_ = std::make_unique<std::barrier<>>(bands_);
+    quit_ = false;
+    for (unsigned b = 1; b < bands_; ++b) {
+      workers_.emplace_back([this, b] {
+        while (true) {
+          start_->arrive_and_wait();
+          if (quit_) return;
+          step_band(b, work_cycle_);
+          done_->arrive_and_wait();
+        }
+      });
+    }
+  }
+  void stop_workers() {
+    if (workers_.empty()) return;
+    quit_ = true;
+    start_->arrive_and_wait();
+    for (auto& w : workers_) w.join();
+    workers_.clear();
+  }
+
+  MachineState s_;
+  MachineView view_;
+  uint64_t cycle_ = 0;
+  unsigned threads_ = 1, bands_ = 1;
+  std::optional<RunResult> stopped_;
+  std::vector<BandResult> results_;
+  std::vector<std::thread> workers_;
+  std::unique_ptr<std::barrier<>> start_, done_;
+  std::atomic<bool> quit_{false};
+  uint64_t work_cycle_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_cpu_engine(const EngineOptions& options) { return std::make_unique<CpuEngine>(options); }
+
+}  // namespace wafer

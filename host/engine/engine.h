@@ -1,0 +1,101 @@
+// The one small interface every executor implements (CPU reference, CUDA, later multi-GPU).
+// Engines are created by name from an explicit table (make_engine); there is no self-registration.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "host/engine/machine_state.h"
+#include "host/image/image.h"
+
+namespace wafer {
+
+enum class StopReason { kCycleLimit, kQuiescent, kOutputs, kTrap, kStall };
+const char* stop_reason_name(StopReason r);
+
+struct RunRequest {
+  uint64_t max_cycles = 1000000;    // stop after this many cycles in this call
+  bool until_quiescent = false;     // stop when nothing is in flight and nothing is runnable
+  int32_t output_stream = -1;       // with output_count: stop once this stream has received K elements
+  uint64_t output_count = 0;
+  uint64_t watchdog_cycles = 10000; // stop with a stall report after this many cycles without progress
+};
+
+struct TrapReport {
+  uint32_t x = 0, y = 0;
+  uint64_t cycle = 0;
+  uint32_t cause = 0, pc = 0, value = 0;
+  std::string kernel;
+  std::string details;  // the cause in words, with the offending values
+  std::string describe() const;  // "trap at PE(3,4) cycle 17: <cause>: <details> [kernel 'k', pc 5]"
+};
+
+struct StallReport {
+  uint64_t cycle = 0;               // cycle at which the watchdog fired
+  uint64_t quiet_cycles = 0;        // cycles without progress
+  uint64_t waiting_pes = 0;         // PEs with pending work
+  std::vector<std::string> waits;   // "PE(x,y): what it waits on", at most a few dozen
+  std::string describe() const;
+};
+
+struct RunResult {
+  StopReason reason = StopReason::kCycleLimit;
+  uint64_t cycles = 0;              // cycles run by this call
+  std::optional<TrapReport> trap;
+  std::optional<StallReport> stall;
+  std::string describe() const;
+};
+
+struct Wavelet {
+  uint32_t payload = 0;
+  uint32_t meta = 0;                // index (bits 0..15) | color << 16 | ctrl << 21
+  uint32_t index() const { return meta & 0xFFFFu; }
+  float as_float() const;
+};
+
+struct EngineOptions {
+  unsigned threads = 0;             // CPU engine: 0 = all hardware threads
+  bool debug_sync = false;          // CUDA engine: synchronise and check after every launch
+  int device = 0;
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual const char* name() const = 0;
+
+  // Replaces the whole machine with the image's initial state. Throws wafer::Error on a bad image or
+  // when the state does not fit the engine's memory (the message gives the figure).
+  virtual void load(const Image& image) = 0;
+
+  // Advances the machine; deterministic for any thread count or launch shape. After a trap or a stall
+  // the machine stays stopped: further runs return the same report without advancing.
+  virtual RunResult run(const RunRequest& request) = 0;
+  virtual uint64_t cycle() const = 0;
+
+  // Copy-mode host access, outside of time. Throws wafer::Error on a PE or address out of range.
+  virtual std::vector<uint32_t> read_sram(uint32_t x, uint32_t y, uint32_t addr, uint32_t count) const = 0;
+  virtual void write_sram(uint32_t x, uint32_t y, uint32_t addr, const std::vector<uint32_t>& words) = 0;
+  virtual uint32_t read_reg(uint32_t x, uint32_t y, uint32_t reg) const = 0;
+  virtual void write_reg(uint32_t x, uint32_t y, uint32_t reg, uint32_t value) = 0;
+  // The SDK's launch: activate local task `task` on every PE in rect.
+  virtual void activate(Rect rect, uint32_t task) = 0;
+
+  virtual std::vector<Wavelet> output(uint32_t stream) const = 0;
+  // Sum over all PEs of each counter (kCounterCount entries) and the per-PE array of one counter.
+  virtual std::vector<uint64_t> counter_totals() const = 0;
+  virtual std::vector<uint64_t> counter_per_pe(Counter c) const = 0;
+
+  virtual uint64_t state_hash() const = 0;
+  // Copies the whole state out, for exact engine-vs-engine comparison.
+  virtual MachineState snapshot() const = 0;
+};
+
+// Engine names: "cpu" always; "cuda" when built with the CUDA engine. Throws wafer::Error otherwise.
+std::unique_ptr<Engine> make_engine(const std::string& name, const EngineOptions& options = {});
+std::vector<std::string> engine_names();
+bool cuda_engine_built();
+
+}  // namespace wafer

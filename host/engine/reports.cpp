@@ -1,0 +1,248 @@
+#include "host/engine/reports.h"
+
+#include <sstream>
+
+#include "host/model/cycle.h"
+
+namespace wafer {
+
+const char* stop_reason_name(StopReason r) {
+  switch (r) {
+    case StopReason::kCycleLimit: return "cycle limit";
+    case StopReason::kQuiescent: return "quiescent";
+    case StopReason::kOutputs: return "outputs received";
+    case StopReason::kTrap: return "trap";
+    case StopReason::kStall: return "stall";
+  }
+  return "?";
+}
+
+float Wavelet::as_float() const { return wafer::as_float(payload); }
+
+namespace {
+
+std::string pe_name(const MachineState& s, uint64_t p) {
+  return "PE(" + std::to_string(p % s.width) + "," + std::to_string(p / s.width) + ")";
+}
+
+uint32_t route_byte_of(const MachineState& s, uint64_t p, uint32_t color) {
+  return (s.route[uint64_t(color / 4) * s.n + p] >> (8 * (color % 4))) & 0xFFu;
+}
+
+std::string trap_details(const MachineState& s, uint64_t p, uint32_t cause, uint32_t value) {
+  std::ostringstream o;
+  const uint32_t color = value & 0xFFu, port = (value >> 8) & 0xFFu;
+  switch (cause) {
+    case kTrapSramRange: {
+      uint32_t limit = 0;
+      if (s.kernel[p] != kNoKernel) limit = s.kernels[s.kernel[p]].mem_limit;
+      o << "word address " << value << " (0x" << std::hex << value << std::dec << ") is outside the PE's data memory [0, "
+        << limit << ")";
+      break;
+    }
+    case kTrapNoRoute: {
+      const uint32_t rx = route_rx(route_byte_of(s, p, color));
+      o << "a wavelet of color " << color << " arrived on port " << port_name(port) << " but color " << color
+        << (rx == kNoPort ? " has no route here" : std::string(" arrives only on port ") + port_name(rx));
+      break;
+    }
+    case kTrapOffGrid:
+      o << "color " << color << " is routed out of port " << port_name(port)
+        << ", which leaves the grid, and no output stream is attached there";
+      break;
+    case kTrapRampNotRx: {
+      const uint32_t rx = route_rx(route_byte_of(s, p, value));
+      o << "the core sent on color " << value << ", whose route at this PE takes input from "
+        << (rx == kNoPort ? std::string("nowhere (no route)") : std::string("port ") + port_name(rx)) << ", not RAMP";
+      break;
+    }
+    case kTrapBadInstr: o << "value " << value; break;
+    case kTrapBadOperand: o << "operand 0x" << std::hex << value; break;
+    case kTrapQueueOverflow: o << "color " << value; break;
+    default: o << "value " << value;
+  }
+  return o.str();
+}
+
+}  // namespace
+
+std::string TrapReport::describe() const {
+  std::ostringstream o;
+  o << "trap at PE(" << x << "," << y << ") cycle " << cycle << ": " << trap_cause_name(cause);
+  if (!details.empty()) o << ": " << details;
+  if (!kernel.empty()) o << " [kernel '" << kernel << "', pc " << pc << "]";
+  return o.str();
+}
+
+std::string StallReport::describe() const {
+  std::ostringstream o;
+  o << "stall: no progress for " << quiet_cycles << " cycles (watchdog) at cycle " << cycle << "; " << waiting_pes
+    << " PE(s) have pending work";
+  for (const auto& w : waits) o << "\n  " << w;
+  if (waiting_pes > waits.size()) o << "\n  ... and " << (waiting_pes - waits.size()) << " more";
+  return o.str();
+}
+
+std::string RunResult::describe() const {
+  std::ostringstream o;
+  o << "stopped after " << cycles << " cycles: " << stop_reason_name(reason);
+  if (trap) o << "\n" << trap->describe();
+  if (stall) o << "\n" << stall->describe();
+  return o.str();
+}
+
+TrapReport find_trap(const MachineState& s, uint64_t cycle) {
+  TrapReport r;
+  bool found = false;
+  for (uint64_t p = 0; p < s.n; ++p) {
+    if (!(s.flags[p] & kFlagTrapped)) continue;
+    if (found && s.trap_cycle[p] >= r.cycle) continue;
+    found = true;
+    r.x = uint32_t(p % s.width), r.y = uint32_t(p / s.width);
+    r.cycle = s.trap_cycle[p], r.cause = s.trap_cause[p], r.pc = s.trap_pc[p], r.value = s.trap_value[p];
+    r.kernel = s.kernel[p] == kNoKernel ? "" : s.kernel_names[s.kernel[p]];
+    r.details = trap_details(s, p, r.cause, r.value);
+  }
+  if (found) return r;
+  for (size_t j = 0; j < s.out_info.size(); ++j) {
+    if (!s.out_overflow[j]) continue;
+    r.x = s.out_info[j].pe % s.width, r.y = s.out_info[j].pe / s.width;
+    r.cycle = cycle, r.cause = kTrapStreamOverflow, r.value = uint32_t(j);
+    r.details = "output stream '" + s.out_names[j] + "' on port " + port_name(s.out_info[j].port) +
+                " received more than its capacity of " + std::to_string(s.out_info[j].capacity) + " wavelets";
+    return r;
+  }
+  r.details = "no trap recorded (internal error)";
+  return r;
+}
+
+namespace {
+
+std::string describe_op(const MachineState& s, uint64_t p, uint32_t slot) {
+  auto word = [&](uint32_t w) { return s.ops[uint64_t(slot * kOpSlotWords + w) * s.n + p]; };
+  const uint32_t w0 = word(0);
+  const uint32_t opcode = w0 & 0xFFu;
+  const uint32_t done = word(1) >> 16, len = word(1) & 0xFFFFu;
+  std::ostringstream o;
+  o << (slot == 0 ? "synchronous " : "microthread " + std::to_string(slot) + " ") << op_name(opcode) << " at element "
+    << done << "/" << len;
+  const uint64_t cq = s.cq_count[p];
+  const uint32_t s0k = (w0 >> opslot::kS0KindShift) & 3u, s1k = (w0 >> opslot::kS1KindShift) & 3u;
+  const uint32_t dk = (w0 >> opslot::kDstKindShift) & 3u;
+  const bool binary = opcode != kVmov && opcode != kVfneg;
+  if (s0k == kDescFabIn && count_of(cq, word(3)) == 0) o << " waits for a wavelet on color " << word(3);
+  else if (binary && s1k == kDescFabIn && count_of(cq, word(4)) == 0) o << " waits for a wavelet on color " << word(4);
+  else if (dk == kDescFabOut) o << " waits for room to send on color " << word(2);
+  else o << " waits for the arithmetic slot";
+  return o.str();
+}
+
+std::string describe_pe(const MachineState& s, uint64_t p, uint64_t cycle) {
+  std::ostringstream o;
+  o << pe_name(s, p) << ":";
+  const uint64_t rq = s.occ[uint64_t(cycle & 1) * s.n + p];  // published at the last cycle run
+  const uint64_t cq = s.cq_count[p];
+  const uint32_t kernel = s.kernel[p];
+  if (kernel != kNoKernel) {
+    const KernelInfo& k = s.kernels[kernel];
+    const uint32_t task = s.task[p];
+    if (task != kNoTask) {
+      o << " task " << task << " at pc " << s.pc[p];
+      if (s.ops[p] & opslot::kActive) {
+        o << ": " << describe_op(s, p, 0);
+      } else if (s.pc[p] < k.code_len) {
+        const Instr in = s.code[k.code_offset + s.pc[p]];
+        o << " (" << op_name(in.op) << ")";
+        if (in.op == kRecv) o << " waits for a wavelet on color " << in.imm;
+        if (in.op == kSend) o << " waits for room to send on color " << in.imm;
+        if (is_vector_op(in.op) && (uint32_t(in.imm) & vflag::kAsync)) o << " waits for a free microthread";
+      }
+      o << ";";
+    }
+    for (uint32_t slot = 1; slot < uint32_t(kOpSlots); ++slot) {
+      if (s.ops[uint64_t(slot * kOpSlotWords) * s.n + p] & opslot::kActive) o << " " << describe_op(s, p, slot) << ";";
+    }
+    for (uint32_t c = 0; c < uint32_t(kColors); ++c) {
+      if (count_of(cq, c) == 0) continue;
+      o << " core queue of color " << c << " holds " << count_of(cq, c) << " wavelet(s)";
+      if (!(k.bound_mask & (1u << c))) o << " (no data task bound; waiting for a vector op or recv)";
+      else if (s.blocked[p] & (1u << c)) o << " (data task " << c << " is blocked)";
+      o << ";";
+    }
+    const uint32_t waiting = s.activated[p] & s.blocked[p];
+    if (waiting) o << " activated but blocked tasks mask 0x" << std::hex << waiting << std::dec << ";";
+  } else if (cq != 0) {
+    o << " core queue holds wavelets but the PE runs no kernel;";
+  }
+  for (uint32_t c = 0; c < uint32_t(kColors); ++c) {
+    if (count_of(rq, c) == 0) continue;
+    const uint32_t tx = route_tx(route_byte_of(s, p, c));
+    o << " router color " << c << " holds " << count_of(rq, c) << " wavelet(s) waiting on";
+    for (uint32_t d = 0; d < uint32_t(kPorts); ++d) {
+      if (!(tx & (1u << d))) continue;
+      uint32_t q;
+      if (d == kRamp) {
+        if (count_of(cq, c) >= uint32_t(kQueueDepth)) o << " RAMP (core queue full)";
+      } else if (neighbour(s.width, s.height, uint32_t(p % s.width), uint32_t(p / s.width), d, &q)) {
+        const uint64_t q_rq = s.occ[uint64_t(cycle & 1) * s.n + q];
+        if (count_of(q_rq, c) >= uint32_t(kQueueDepth) - 1) o << " " << port_name(d) << " (" << pe_name(s, q) << " queue for color " << c << " full)";
+      }
+    }
+    o << ";";
+  }
+  return o.str();
+}
+
+}  // namespace
+
+StallReport describe_stall(const MachineState& s, uint64_t cycle, uint64_t quiet_cycles, size_t max_lines) {
+  StallReport r;
+  r.cycle = cycle, r.quiet_cycles = quiet_cycles;
+  for (uint64_t p = 0; p < s.n; ++p) {
+    if (!(s.flags[p] & kFlagHasWork)) continue;
+    ++r.waiting_pes;
+    if (r.waits.size() < max_lines) r.waits.push_back(describe_pe(s, p, cycle));
+  }
+  for (size_t i = 0; i < s.in_info.size(); ++i) {
+    if (s.in_pos[i] >= s.in_info[i].length) continue;
+    const auto& st = s.in_info[i];
+    if (r.waits.size() < max_lines) {
+      r.waits.push_back("input stream '" + s.in_names[i] + "' has " + std::to_string(st.length - s.in_pos[i]) +
+                        " wavelet(s) left for " + pe_name(s, st.pe) + " port " + port_name(st.port) + " color " +
+                        std::to_string(st.color));
+    }
+  }
+  return r;
+}
+
+RunLimits run_limits(const RunRequest& q) {
+  RunLimits l{};
+  l.max_cycles = q.max_cycles;
+  l.watchdog_cycles = q.watchdog_cycles == 0 ? ~0ull : q.watchdog_cycles;
+  l.output_count = q.output_count;
+  l.output_stream = q.output_stream;
+  l.until_quiescent = q.until_quiescent ? 1u : 0u;
+  return l;
+}
+
+RunResult make_run_result(uint32_t stop_code, uint64_t cycles_run, uint64_t end_cycle, uint64_t quiet_cycles,
+                          const MachineState& s) {
+  RunResult r;
+  r.cycles = cycles_run;
+  switch (stop_code) {
+    case kStopQuiescent: r.reason = StopReason::kQuiescent; break;
+    case kStopOutputs: r.reason = StopReason::kOutputs; break;
+    case kStopTrap:
+      r.reason = StopReason::kTrap;
+      r.trap = find_trap(s, end_cycle - 1);
+      break;
+    case kStopStall:
+      r.reason = StopReason::kStall;
+      r.stall = describe_stall(s, end_cycle - 1, quiet_cycles);
+      break;
+    default: r.reason = StopReason::kCycleLimit;
+  }
+  return r;
+}
+
+}  // namespace wafer

@@ -1,0 +1,57 @@
+// The explicit table of engines (STYLE.md 3: no static-initialiser registration).
+#include <functional>
+
+#include "host/engine/cpu_engine.h"
+#include "host/engine/engine.h"
+#include "host/model/error.h"
+#if WAFER_HAVE_CUDA
+#include "cuda/cuda_engine.h"
+#endif
+
+namespace wafer {
+
+namespace {
+struct EngineEntry {
+  const char* name;
+  std::function<std::unique_ptr<Engine>(const EngineOptions&)> make;
+};
+
+const std::vector<EngineEntry>& engine_table() {
+  static const std::vector<EngineEntry> table = {
+      {"cpu", [](const EngineOptions& o) { return make_cpu_engine(o); }},
+#if WAFER_HAVE_CUDA
+      {"cuda", [](const EngineOptions& o) { return make_cuda_engine(o); }},
+#endif
+  };
+  return table;
+}
+}  // namespace
+
+std::unique_ptr<Engine> make_engine(const std::string& name, const EngineOptions& options) {
+  for (const auto& e : engine_table()) {
+    if (name == e.name) return e.make(options);
+  }
+  if (name == "cuda") {
+    throw Error("engine 'cuda' is not built: this wafer was configured without nvcc (WAFER_CUDA=OFF or no CUDA "
+                "compiler found); rebuild on a machine with the CUDA toolkit");
+  }
+  std::string known;
+  for (const auto& e : engine_table()) known += std::string(known.empty() ? "" : ", ") + e.name;
+  throw Error("unknown engine '" + name + "' (built engines: " + known + ")");
+}
+
+std::vector<std::string> engine_names() {
+  std::vector<std::string> names;
+  for (const auto& e : engine_table()) names.push_back(e.name);
+  return names;
+}
+
+bool cuda_engine_built() {
+#if WAFER_HAVE_CUDA
+  return true;
+#else
+  return false;
+#endif
+}
+
+}  // namespace wafer
