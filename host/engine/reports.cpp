@@ -70,7 +70,7 @@ std::string TrapReport::describe() const {
   std::ostringstream o;
   o << "trap at PE(" << x << "," << y << ") cycle " << cycle << ": " << trap_cause_name(cause);
   if (!details.empty()) o << ": " << details;
-  if (!kernel.empty()) o << " [kernel '" << kernel << "', pc " << pc << "]";
+  if (!kernel.empty() && pc != kNoPc) o << " [kernel '" << kernel << "', pc " << pc << "]";
   return o.str();
 }
 

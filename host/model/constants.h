@@ -20,6 +20,7 @@ inline constexpr uint32_t kInstrWords = 2;  // an instruction occupies 2 SRAM wo
 inline constexpr uint32_t kNoKernel = 0xFFFFFFFFu;
 inline constexpr uint32_t kNoTask = 0xFFu;
 inline constexpr uint32_t kUnbound = 0xFFFFFFFFu;  // task entry of an unbound task
+inline constexpr uint32_t kNoPc = 0xFFFFFFFFu;     // a trap not charged to an instruction
 
 // Router ports. Directions are numbered so that opposite(d) == d ^ 2.
 enum Port : uint32_t { kNorth = 0, kEast = 1, kSouth = 2, kWest = 3, kRamp = 4 };

@@ -77,7 +77,8 @@ WAFER_HD inline bool neighbour(uint32_t w, uint32_t h, uint32_t x, uint32_t y, u
 //       | dst kind (17..18) | s0 kind (19..20) | s1 kind (21..22) | dst skip-zeros (23)
 //   w1: length (0..15) | elements done (16..31)
 //   w2, w3, w4: dst, s0, s1: base address, color, or (kind kOperandReg) the register's value at issue
-//   w5: dst stride (0..15) | s0 stride (16..31);  w6: s1 stride (0..15);  w7: fmac scalar value at issue
+//   w5: dst stride (0..15) | s0 stride (16..31);  w6: s1 stride (0..15) | issuing pc (16..31)
+//   w7: fmac scalar value at issue
 namespace opslot {
 inline constexpr uint32_t kActive = 1u << 8;
 inline constexpr uint32_t kAsync = 1u << 9;
@@ -167,7 +168,7 @@ class PeCycle {
     m_.flags[p_] |= kFlagTrapped;
     m_.trap_cycle[p_] = t_;
     m_.trap_cause[p_] = cause;
-    m_.trap_pc[p_] = m_.pc[p_];
+    m_.trap_pc[p_] = trap_pc_;
     m_.trap_value[p_] = value;
   }
 
@@ -198,6 +199,7 @@ class PeCycle {
 
   // ---------------------------------------------------------------- (1) ingest
   WAFER_HD void ingest(const uint64_t* in_index) {
+    trap_pc_ = kNoPc;
     for (uint32_t d = 0; d < uint32_t(kDirs) && !trapped_; ++d) {
       const uint32_t meta = in_meta_[d];
       if (!(meta & kLinkValid)) continue;
@@ -305,6 +307,7 @@ class PeCycle {
   // Executes the main thread's next instruction.
   WAFER_HD Outcome execute() {
     uint32_t pc = m_.pc[p_];
+    trap_pc_ = pc;
     if (pc >= kernel_->code_len) {
       trap(kTrapBadInstr, pc);
       return Outcome::kTrapped;
@@ -467,7 +470,7 @@ class PeCycle {
     op(slot, 3) = s0v;
     op(slot, 4) = s1v;
     op(slot, 5) = ds | (s0s << 16);
-    op(slot, 6) = s1s;
+    op(slot, 6) = s1s | (m_.pc[p_] << 16);  // issuing pc, for trap reports
     op(slot, 7) = reg((flags >> vflag::kScalarShift) & vflag::kScalarMask);
     issued_ |= 1u << slot;
     m_.pc[p_] += 1;
@@ -492,6 +495,7 @@ class PeCycle {
   // Advances the op in `slot` by at most one element.
   WAFER_HD Outcome advance(uint32_t slot) {
     const uint32_t w0 = op(slot, 0);
+    trap_pc_ = op(slot, 6) >> 16;
     const uint32_t opcode = w0 & 0xFFu;
     const uint32_t dk = (w0 >> opslot::kDstKindShift) & 3u;
     const uint32_t s0k = (w0 >> opslot::kS0KindShift) & 3u;
@@ -549,6 +553,7 @@ class PeCycle {
 
   // ---------------------------------------------------------------- (3) router
   WAFER_HD void route() {
+    trap_pc_ = kNoPc;
     const uint32_t nonempty = nonempty_mask(rq_);
     const uint32_t last = m_.lastsent[p_];
     uint32_t sent = 0;
@@ -623,6 +628,7 @@ class PeCycle {
   bool trapped_ = false;
   bool slot_used_ = false;
   uint32_t issued_ = 0;  // op slots filled this cycle: their first element runs next cycle
+  uint32_t trap_pc_ = kNoPc;  // instruction a trap is charged to (kNoPc: the router)
 };
 
 // One cycle of host input stream i: inject its next wavelet when the edge PE's queue has room.
