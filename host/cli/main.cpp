@@ -1,1 +1,41 @@
-int main() { return 0; }
+// wafer: emulate a wafer-scale processor. `wafer help` lists the subcommands.
+#include <cstdio>
+#include <cstring>
+#include <string>
+
+#include "host/cli/commands.h"
+#include "host/model/error.h"
+
+namespace {
+
+void usage() {
+  std::printf(
+      "usage: wafer COMMAND [options]   (wafer COMMAND --help for its options)\n"
+      "  run FILE    run an image file (.wimg) or a text program on an engine\n"
+      "  gemv        build, run and check the GEMV checkerboard example (the default job)\n"
+      "  info        grid presets, memory an image needs on a grid, GPU status\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "help") || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    usage();
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  try {
+    if (cmd == "run") return wafer::cli::run_command(argc - 1, argv + 1);
+    if (cmd == "gemv") return wafer::cli::gemv_command(argc - 1, argv + 1);
+    if (cmd == "info") return wafer::cli::info_command(argc - 1, argv + 1);
+    std::fprintf(stderr, "wafer: unknown command '%s'\n", cmd.c_str());
+    usage();
+    return 2;
+  } catch (const wafer::Error& e) {
+    std::fprintf(stderr, "wafer %s: error: %s\n", cmd.c_str(), e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "wafer %s: error: %s\n", cmd.c_str(), e.what());
+    return 1;
+  }
+}

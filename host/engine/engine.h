@@ -98,4 +98,12 @@ std::unique_ptr<Engine> make_engine(const std::string& name, const EngineOptions
 std::vector<std::string> engine_names();
 bool cuda_engine_built();
 
+// What `wafer info` says about the GPU: whether the CUDA engine is built and whether a device is there.
+struct GpuStatus {
+  bool built = false, present = false;
+  std::string summary;  // one line: device name and memory, or why there is none
+  uint64_t free_bytes = 0, total_bytes = 0;
+};
+GpuStatus gpu_status(int device = 0);
+
 }  // namespace wafer

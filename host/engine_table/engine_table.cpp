@@ -54,4 +54,24 @@ bool cuda_engine_built() {
 #endif
 }
 
+GpuStatus gpu_status(int device) {
+  GpuStatus g;
+#if WAFER_HAVE_CUDA
+  g.built = true;
+  const CudaDeviceInfo info = cuda_device_info(device);
+  g.present = info.present;
+  g.free_bytes = info.free_bytes, g.total_bytes = info.total_bytes;
+  if (info.present) {
+    g.summary = info.name + " (sm_" + std::to_string(info.cc_major) + std::to_string(info.cc_minor) + ", " +
+                std::to_string(info.total_bytes >> 20) + " MiB, " + std::to_string(info.free_bytes >> 20) + " MiB free)";
+  } else {
+    g.summary = "no CUDA device: " + info.why_not;
+  }
+#else
+  (void)device;
+  g.summary = "CUDA engine not built (configured without nvcc)";
+#endif
+  return g;
+}
+
 }  // namespace wafer

@@ -1,0 +1,69 @@
+// wafer info: presets, the memory an image needs on a grid, the GPU.
+#include <cxxopts.hpp>
+#include <cstdio>
+
+#include "host/cli/commands.h"
+#include "host/cli/grid_spec.h"
+#include "host/cli/json.h"
+#include "host/engine/engine.h"
+#include "host/engine/machine_state.h"
+
+namespace wafer::cli {
+
+int info_command(int argc, char** argv) {
+  cxxopts::Options opts("wafer info", "Grid presets, emulation memory, GPU status");
+  opts.add_options()("grid", "grid: wse2, wse3 or WIDTHxHEIGHT", cxxopts::value<std::string>()->default_value("wse3"))(
+      "image", "image file whose SRAM footprint to use", cxxopts::value<std::string>())(
+      "sram-words", "SRAM words per PE to allocate (default: the full 48 KiB, or the image's footprint)",
+      cxxopts::value<uint32_t>())("json", "print JSON")("h,help", "show help");
+  const auto args = opts.parse(argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n", opts.help().c_str());
+    return 0;
+  }
+  GridSize grid = parse_grid(args["grid"].as<std::string>());
+  uint32_t sram_words = kSramWords;
+  std::string footprint_from = "full 48 KiB SRAM";
+  if (args.count("image")) {
+    const Image im = load_image(args["image"].as<std::string>());
+    if (!args.count("grid")) grid = {im.width, im.height};
+    sram_words = im.sram_words();
+    footprint_from = "image footprint";
+  }
+  if (args.count("sram-words")) {
+    sram_words = args["sram-words"].as<uint32_t>();
+    footprint_from = "--sram-words";
+  }
+  if (sram_words > kSramWords) throw Error("--sram-words " + std::to_string(sram_words) + " exceeds the 12288-word SRAM");
+  const uint64_t pes = uint64_t(grid.width) * grid.height;
+  const uint64_t bytes = MachineState::bytes_needed(grid.width, grid.height, sram_words);
+  const GpuStatus gpu = gpu_status();
+
+  if (args.count("json")) {
+    JsonWriter j;
+    j.begin_object().field("width", grid.width).field("height", grid.height).field("pes", pes);
+    j.field("sram_words", sram_words).field("state_bytes", bytes);
+    j.field("gpu_built", gpu.built).field("gpu_present", gpu.present).field("gpu", gpu.summary);
+    j.field("fits_gpu", gpu.present && bytes <= gpu.free_bytes).end_object();
+    std::printf("%s\n", j.str().c_str());
+    return 0;
+  }
+  std::printf("presets:\n");
+  for (const auto& p : kPresets) {
+    std::printf("  %-5s %u x %u = %llu PEs\n", p.name, p.width, p.height, (unsigned long long)p.width * p.height);
+  }
+  std::printf("grid %u x %u = %llu PEs, %u SRAM words per PE (%s)\n", grid.width, grid.height, (unsigned long long)pes,
+              sram_words, footprint_from.c_str());
+  std::printf("emulated state: %.3f GiB (%.0f bytes per PE: SRAM %u B + core and router state)\n",
+              double(bytes) / double(1ull << 30), double(bytes) / double(pes), sram_words * 4);
+  std::printf("engines built: ");
+  for (const auto& n : engine_names()) std::printf("%s ", n.c_str());
+  std::printf("\nGPU: %s\n", gpu.summary.c_str());
+  if (gpu.present) {
+    std::printf("fits on the GPU: %s (%.3f GiB needed, %.3f GiB free)\n", bytes <= gpu.free_bytes ? "yes" : "no",
+                double(bytes) / double(1ull << 30), double(gpu.free_bytes) / double(1ull << 30));
+  }
+  return 0;
+}
+
+}  // namespace wafer::cli
