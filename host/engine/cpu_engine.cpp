@@ -1,5 +1,5 @@
 // The CPU reference engine. Each cycle: host streams (serially; they are few), then every PE, split into
-// bands of rows over persistent threads that meet at a barrier. Determinism needs no care here: the cycle
+// chunks of rows over persistent threads that meet at a barrier. Determinism needs no care here: the cycle
 // function's contract (model/cycle.h) makes the PE order irrelevant.
 #include "host/engine/cpu_engine.h"
 
@@ -36,7 +36,7 @@ class CpuEngine final : public Engine {
     view_ = s_.view();
     cycle_ = 0;
     stopped_.reset();
-    bands_ = std::min<unsigned>(threads_, s_.height);
+    bands_ = std::max(1u, std::min<unsigned>(threads_, (s_.height + kChunkRows - 1) / kChunkRows));
     results_.assign(bands_, BandResult{});
   }
 
@@ -149,15 +149,20 @@ class CpuEngine final : public Engine {
     }
   }
 
-  // Steps PEs of rows [band * H / bands, (band + 1) * H / bands).
+  // Steps the PEs of every bands_-th chunk of kChunkRows rows, starting at chunk `band`. Chunks are dealt
+  // out in turn rather than as one contiguous band per thread because activity usually moves across the
+  // grid as a wave (x entering at the top, say): contiguous bands would take turns being busy.
+  static constexpr uint32_t kChunkRows = 4;
   void step_band(unsigned band, uint64_t t) {
-    const uint64_t y0 = uint64_t(band) * s_.height / bands_, y1 = uint64_t(band + 1) * s_.height / bands_;
     BandResult r;
-    for (uint64_t p = y0 * s_.width, end = y1 * s_.width; p < end; ++p) {
-      const StepResult sr = PeCycle(view_, uint32_t(p), t).run();
-      r.progress |= sr.progress;
-      r.pending |= sr.has_work;
-      r.trapped |= (view_.flags[p] & kFlagTrapped) != 0;
+    for (uint64_t y0 = uint64_t(band) * kChunkRows; y0 < s_.height; y0 += uint64_t(bands_) * kChunkRows) {
+      const uint64_t y1 = std::min<uint64_t>(y0 + kChunkRows, s_.height);
+      for (uint64_t p = y0 * s_.width, end = y1 * s_.width; p < end; ++p) {
+        const StepResult sr = PeCycle(view_, uint32_t(p), t).run();
+        r.progress |= sr.progress;
+        r.pending |= sr.has_work;
+        r.trapped |= (view_.flags[p] & kFlagTrapped) != 0;
+      }
     }
     results_[band] = r;
   }
