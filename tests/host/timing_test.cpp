@@ -138,5 +138,42 @@ TEST(Timing, ArithmeticSlotIsSharedMovesAreNot) {
   EXPECT_EQ(mov.arith_uses, 3u);  // the two issues and the ret
 }
 
+
+// A wavelet relayed through cores (vmov fabric-in -> fabric-out on every PE in between) costs one more
+// cycle per core it passes: sent by PE(0,0) in cycle 0, through the cores of PE(1..k-1, 0), it reaches the
+// core queue of PE(k, 0) in cycle 2k - 1 (routed past the cores it would be cycle k).
+TEST(Timing, RelayThroughCoresCostsTwoCyclesPerHop) {
+  constexpr uint32_t k = 5;
+  Image im;
+  im.width = k + 1, im.height = 1;
+  KernelBuilder s("sender");
+  s.task(24);
+  s.send(1, 2, 3);  // cycle 0, color 1
+  s.ret();
+  im.place(Rect::pe(0, 0), im.add_kernel(s.build(0)), 1u << 24);
+  KernelBuilder r("relay");
+  r.task(24);
+  r.vec(kVmov, 0, VSrc::d(1));  // issued in cycle 0; waits for its one element
+  r.ret();
+  const uint32_t relay = im.add_kernel(r.build(0));
+  im.route(Rect::pe(0, 0), 1, kRamp, port_bit(kEast));
+  for (uint32_t x = 1; x < k; ++x) {
+    const uint32_t in = 1 + (x + 1) % 2, out = 1 + x % 2;  // colors alternate so rx differ per PE
+    im.place(Rect::pe(x, 0), relay, 1u << 24);
+    im.route(Rect::pe(x, 0), in, kWest, port_bit(kRamp));
+    im.route(Rect::pe(x, 0), out, kRamp, port_bit(kEast));
+    im.dsrs.push_back({Rect::pe(x, 0), 0, desc_word0(kDescFabOut, out), desc_word1(1, 0)});
+    im.dsrs.push_back({Rect::pe(x, 0), 1, desc_word0(kDescFabIn, in), desc_word1(1, 0)});
+  }
+  const uint32_t last_color = 1 + (k + 1) % 2;
+  im.route(Rect::pe(k, 0), last_color, kWest, port_bit(kRamp));
+  auto e = test::cpu();
+  e->load(im);
+  run_cycles(*e, 2 * k - 1);
+  EXPECT_EQ(core_queue_count(e->snapshot(), k, 0, last_color), 0u);
+  run_cycles(*e, 1);
+  EXPECT_EQ(core_queue_count(e->snapshot(), k, 0, last_color), 1u);
+}
+
 }  // namespace
 }  // namespace wafer
