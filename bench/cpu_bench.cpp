@@ -2,8 +2,8 @@
 // table and as JSON. Every run steps the same fixed number of cycles of the same image; the 1-thread run
 // is the baseline of the same run. Also checks that both thread counts end in the same state.
 #include <chrono>
-#include <cxxopts.hpp>
 #include <cstdio>
+#include <cxxopts.hpp>
 #include <fstream>
 #include <thread>
 
@@ -38,9 +38,10 @@ Timing time_run(const bench::Workload& w, unsigned threads) {
 
 int main(int argc, char** argv) {
   cxxopts::Options opts("wafer_bench_cpu", "CPU engine PE-cycles per second");
-  opts.add_options()("quick", "few cycles: a smoke run")("json", "also write JSON to this file", cxxopts::value<std::string>())(
-      "threads", "the 'all threads' count (0 = hardware threads)", cxxopts::value<unsigned>()->default_value("0"))(
-      "h,help", "show help");
+  opts.add_options()("quick", "few cycles: a smoke run")("json", "also write JSON to this file",
+                                                         cxxopts::value<std::string>())(
+      "threads", "the 'all threads' count (0 = hardware threads)",
+      cxxopts::value<unsigned>()->default_value("0"))("h,help", "show help");
   const auto args = opts.parse(argc, argv);
   if (args.count("help")) {
     std::printf("%s\n", opts.help().c_str());
@@ -50,10 +51,12 @@ int main(int argc, char** argv) {
   if (all == 0) all = std::max(1u, std::thread::hardware_concurrency());
   try {
     JsonWriter j;
-    j.begin_object().field("benchmark", "cpu_engine").field("hardware_threads", std::thread::hardware_concurrency());
+    j.begin_object()
+        .field("benchmark", "cpu_engine")
+        .field("hardware_threads", std::thread::hardware_concurrency());
     j.key("results").begin_array();
-    std::printf("%-16s %9s %7s %8s %10s %14s %8s  %s\n", "workload", "PEs", "cycles", "threads", "seconds", "PE-cycles/s",
-                "speedup", "note");
+    std::printf("%-16s %9s %7s %8s %10s %14s %8s  %s\n", "workload", "PEs", "cycles", "threads", "seconds",
+                "PE-cycles/s", "speedup", "note");
     for (const auto& w : bench::standard_workloads(args.count("quick") > 0)) {
       const Timing one = time_run(w, 1);
       const Timing many = all > 1 ? time_run(w, all) : one;
@@ -64,8 +67,12 @@ int main(int argc, char** argv) {
       for (auto [threads, t] : {std::pair{1u, one}, std::pair{all, many}}) {
         const double rate = double(pe_cycles) / t.seconds;
         std::printf("%-16s %9u %7llu %8u %10.3f %14.4g %8.2f  %s\n", w.name.c_str(), w.image.pe_count(),
-                    (unsigned long long)one.cycles, threads, t.seconds, rate, one.seconds / t.seconds, w.note.c_str());
-        j.begin_object().field("workload", w.name).field("pes", w.image.pe_count()).field("cycles", one.cycles);
+                    (unsigned long long)one.cycles, threads, t.seconds, rate, one.seconds / t.seconds,
+                    w.note.c_str());
+        j.begin_object()
+            .field("workload", w.name)
+            .field("pes", w.image.pe_count())
+            .field("cycles", one.cycles);
         j.field("threads", threads).field("seconds", t.seconds).field("pe_cycles_per_second", rate);
         j.field("speedup_vs_1_thread", one.seconds / t.seconds).field("note", w.note).end_object();
         if (all == 1) break;

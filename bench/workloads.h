@@ -11,7 +11,7 @@ namespace wafer::bench {
 struct Workload {
   std::string name;
   Image image;
-  uint64_t max_cycles;    // runs stop at quiescence or after this many cycles, on every engine alike
+  uint64_t max_cycles;  // runs stop at quiescence or after this many cycles, on every engine alike
   std::string note;
 };
 

@@ -133,12 +133,14 @@ struct RouteStmt {  // route COLOR at RECT [where e] rx PORT tx PORT, ...
   ExprPtr rx;
   std::vector<ExprPtr> tx;
 };
-struct InStreamStmt {  // instream NAME at (X, Y) PORT color C count N [values e] [index e]
+struct InStreamStmt {  // instream NAME[k] at (X, Y) PORT color C count N [values e] [index e]
   Ident name;
+  ExprPtr name_index;  // streams declared in a loop are named NAME[k]
   ExprPtr x, y, port, color, count, values, index;
 };
-struct OutStreamStmt {  // outstream NAME at (X, Y) PORT capacity N
+struct OutStreamStmt {  // outstream NAME[k] at (X, Y) PORT capacity N
   Ident name;
+  ExprPtr name_index;
   ExprPtr x, y, port, capacity;
 };
 // Initial state. In a place block the rectangle is the placement's (rect is empty); at layout level it is

@@ -441,10 +441,18 @@ class LayoutAssembler {
     return words;
   }
 
+  // NAME, or NAME[k] for streams declared in loops.
+  Ident stream_name(const Ident& name, const ExprPtr& index, const Scope* scope) {
+    if (!index) return name;
+    const int64_t k = int_in(eval(*index, {scope}), 0, INT32_MAX, index->loc, "the stream name's index");
+    return {name.text + "[" + std::to_string(k) + "]", name.loc};
+  }
+
   void in_stream(const InStreamStmt& s, const SourceLoc& at, Scope* scope) {
     stream_scope_ = scope;
+    const Ident name = stream_name(s.name, s.name_index, scope);
     InStream in;
-    in.name = s.name.text;
+    in.name = name.text;
     stream_pe(s.x, s.y, scope, &in.x, &in.y);
     const std::string what = "input stream " + quoted(in.name);
     in.port = edge_port(s.port, in.x, in.y, what);
@@ -459,22 +467,23 @@ class LayoutAssembler {
         in.index.push_back(uint16_t(w));
       }
     }
-    claim_stream_name(s.name);
-    claim_port(in.x, in.y, in.port, false, s.name);
+    claim_stream_name(name);
+    claim_port(in.x, in.y, in.port, false, name);
     in_stream_locs_.push_back(at);
     im().in_streams.push_back(std::move(in));
   }
 
   void out_stream(const OutStreamStmt& s, const SourceLoc& at, Scope* scope) {
     stream_scope_ = scope;
+    const Ident name = stream_name(s.name, s.name_index, scope);
     OutStream out;
-    out.name = s.name.text;
+    out.name = name.text;
     stream_pe(s.x, s.y, scope, &out.x, &out.y);
     const std::string what = "output stream " + quoted(out.name);
     out.port = edge_port(s.port, out.x, out.y, what);
     out.capacity = uint64_t(int_in(eval(*s.capacity, {scope}), 1, kMaxStreamLength, s.capacity->loc, what + "'s capacity"));
-    claim_stream_name(s.name);
-    claim_port(out.x, out.y, out.port, true, s.name);
+    claim_stream_name(name);
+    claim_port(out.x, out.y, out.port, true, name);
     (void)at;
     im().out_streams.push_back(std::move(out));
   }

@@ -431,7 +431,11 @@ class Parser {
       s.node = std::move(r);
     } else if (accept_word("instream")) {
       InStreamStmt in;
-      in.name = new_name("a stream name");
+      in.name = ident("a stream name");  // never used in expressions, so any identifier will do
+      if (accept("[")) {
+        in.name_index = expr("the stream name's index");
+        expect("]", "after the stream name's index");
+      }
       at_pe(in.x, in.y, "the input stream");
       in.port = expr("the stream's off-grid port (north, east, south or west)");
       expect_word("color", "after the input stream's port");
@@ -447,7 +451,11 @@ class Parser {
       s.node = std::move(in);
     } else if (accept_word("outstream")) {
       OutStreamStmt out;
-      out.name = new_name("a stream name");
+      out.name = ident("a stream name");
+      if (accept("[")) {
+        out.name_index = expr("the stream name's index");
+        expect("]", "after the stream name's index");
+      }
       at_pe(out.x, out.y, "the output stream");
       out.port = expr("the stream's off-grid port (north, east, south or west)");
       expect_word("capacity", "after the output stream's port");

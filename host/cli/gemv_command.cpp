@@ -1,8 +1,8 @@
 // wafer gemv: the GEMV checkerboard example end to end: build, run, check against float64, report cycles.
 #include <chrono>
 #include <cmath>
-#include <cxxopts.hpp>
 #include <cstdio>
+#include <cxxopts.hpp>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -30,7 +30,8 @@ std::map<std::string, uint64_t> read_config(const std::string& path) {
     std::string k, rest;
     uint64_t v = 0;
     if (eq == std::string::npos || !(key >> k) || !(val >> v) || (val >> rest)) {
-      throw Error(path + ":" + std::to_string(no) + ": expected 'key = unsigned integer', got '" + line + "'");
+      throw Error(path + ":" + std::to_string(no) + ": expected 'key = unsigned integer', got '" + line +
+                  "'");
     }
     kv[k] = v;
   }
@@ -40,9 +41,11 @@ std::map<std::string, uint64_t> read_config(const std::string& path) {
 }  // namespace
 
 int gemv_command(int argc, char** argv) {
-  cxxopts::Options opts("wafer gemv", "GEMV y = A x + b in the checkerboard pattern, checked against float64");
-  opts.add_options()("config", "key = value file with m, n, pe_rows, pe_cols, seed", cxxopts::value<std::string>())(
-      "m", "rows of A", cxxopts::value<uint32_t>()->default_value("256"))(
+  cxxopts::Options opts("wafer gemv",
+                        "GEMV y = A x + b in the checkerboard pattern, checked against float64");
+  opts.add_options()("config", "key = value file with m, n, pe_rows, pe_cols, seed",
+                     cxxopts::value<std::string>())("m", "rows of A",
+                                                    cxxopts::value<uint32_t>()->default_value("256"))(
       "n", "columns of A", cxxopts::value<uint32_t>()->default_value("256"))(
       "pe-rows", "P: PE rows", cxxopts::value<uint32_t>()->default_value("16"))(
       "pe-cols", "Q: PE columns", cxxopts::value<uint32_t>()->default_value("16"))(
@@ -63,12 +66,18 @@ int gemv_command(int argc, char** argv) {
     const std::string path = args["config"].as<std::string>();
     for (const auto& [k, v] : read_config(path)) {
       if (v > 0xFFFFFFFFull) throw Error(path + ": " + k + " = " + std::to_string(v) + " is too large");
-      if (k == "m") m = uint32_t(v);
-      else if (k == "n") n = uint32_t(v);
-      else if (k == "pe_rows") layout.pe_rows = uint32_t(v);
-      else if (k == "pe_cols") layout.pe_cols = uint32_t(v);
-      else if (k == "seed") seed = v;
-      else throw Error(path + ": unknown key '" + k + "' (m, n, pe_rows, pe_cols, seed)");
+      if (k == "m")
+        m = uint32_t(v);
+      else if (k == "n")
+        n = uint32_t(v);
+      else if (k == "pe_rows")
+        layout.pe_rows = uint32_t(v);
+      else if (k == "pe_cols")
+        layout.pe_cols = uint32_t(v);
+      else if (k == "seed")
+        seed = v;
+      else
+        throw Error(path + ": unknown key '" + k + "' (m, n, pe_rows, pe_cols, seed)");
     }
   }
   const GemvProblem g = random_gemv(m, n, seed);
@@ -101,22 +110,30 @@ int gemv_command(int argc, char** argv) {
   const uint64_t pes = uint64_t(layout.pe_rows) * layout.pe_cols;
   if (args.count("json")) {
     JsonWriter j;
-    j.begin_object().field("m", m).field("n", n).field("pe_rows", layout.pe_rows).field("pe_cols", layout.pe_cols);
+    j.begin_object()
+        .field("m", m)
+        .field("n", n)
+        .field("pe_rows", layout.pe_rows)
+        .field("pe_cols", layout.pe_cols);
     j.field("seed", seed).field("first_output_cycle", first_out).field("max_abs_error", max_err);
     j.field("rows_outside_bound", bad).field("check", bad == 0 ? "pass" : "fail");
     json_run(j, *engine, r, pes, seconds);
     j.end_object();
     std::printf("%s\n", j.str().c_str());
   } else {
-    std::printf("GEMV y = A x + b, A %u x %u, on %u x %u PEs (seed %llu)\n", m, n, layout.pe_rows, layout.pe_cols,
-                (unsigned long long)seed);
-    std::printf("cycles: %llu total; %llu until the first y element leaves (x broadcast + local fmac + row-0 reduction),"
-                " %llu draining the rest\n",
-                (unsigned long long)engine->cycle(), (unsigned long long)first_out,
-                (unsigned long long)(engine->cycle() - first_out));
+    std::printf("GEMV y = A x + b, A %u x %u, on %u x %u PEs (seed %llu)\n", m, n, layout.pe_rows,
+                layout.pe_cols, (unsigned long long)seed);
+    std::printf(
+        "cycles: %llu total; %llu until the first y element leaves (x broadcast + local fmac + row-0 "
+        "reduction),"
+        " %llu draining the rest\n",
+        (unsigned long long)engine->cycle(), (unsigned long long)first_out,
+        (unsigned long long)(engine->cycle() - first_out));
     print_run(*engine, r, pes, seconds);
-    std::printf("check vs float64: max |error| %.3g, at most %.3f of the fp32 accumulation bound; %u row(s) outside: %s\n",
-                max_err, max_rel_to_bound, bad, bad == 0 ? "PASS" : "FAIL");
+    std::printf(
+        "check vs float64: max |error| %.3g, at most %.3f of the fp32 accumulation bound; %u row(s) outside: "
+        "%s\n",
+        max_err, max_rel_to_bound, bad, bad == 0 ? "PASS" : "FAIL");
   }
   return bad == 0 ? 0 : 1;
 }

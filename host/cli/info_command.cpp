@@ -1,6 +1,6 @@
 // wafer info: presets, the memory an image needs on a grid, the GPU.
-#include <cxxopts.hpp>
 #include <cstdio>
+#include <cxxopts.hpp>
 
 #include "host/cli/commands.h"
 #include "host/cli/grid_spec.h"
@@ -12,7 +12,8 @@ namespace wafer::cli {
 
 int info_command(int argc, char** argv) {
   cxxopts::Options opts("wafer info", "Grid presets, emulation memory, GPU status");
-  opts.add_options()("grid", "grid: wse2, wse3 or WIDTHxHEIGHT", cxxopts::value<std::string>()->default_value("wse3"))(
+  opts.add_options()("grid", "grid: wse2, wse3 or WIDTHxHEIGHT",
+                     cxxopts::value<std::string>()->default_value("wse3"))(
       "image", "image file whose SRAM footprint to use", cxxopts::value<std::string>())(
       "sram-words", "SRAM words per PE to allocate (default: the full 48 KiB, or the image's footprint)",
       cxxopts::value<uint32_t>())("json", "print JSON")("h,help", "show help");
@@ -34,7 +35,8 @@ int info_command(int argc, char** argv) {
     sram_words = args["sram-words"].as<uint32_t>();
     footprint_from = "--sram-words";
   }
-  if (sram_words > kSramWords) throw Error("--sram-words " + std::to_string(sram_words) + " exceeds the 12288-word SRAM");
+  if (sram_words > kSramWords)
+    throw Error("--sram-words " + std::to_string(sram_words) + " exceeds the 12288-word SRAM");
   const uint64_t pes = uint64_t(grid.width) * grid.height;
   const uint64_t bytes = MachineState::bytes_needed(grid.width, grid.height, sram_words);
   const GpuStatus gpu = gpu_status();
@@ -50,18 +52,20 @@ int info_command(int argc, char** argv) {
   }
   std::printf("presets:\n");
   for (const auto& p : kPresets) {
-    std::printf("  %-5s %u x %u = %llu PEs\n", p.name, p.width, p.height, (unsigned long long)p.width * p.height);
+    std::printf("  %-5s %u x %u = %llu PEs\n", p.name, p.width, p.height,
+                (unsigned long long)p.width * p.height);
   }
-  std::printf("grid %u x %u = %llu PEs, %u SRAM words per PE (%s)\n", grid.width, grid.height, (unsigned long long)pes,
-              sram_words, footprint_from.c_str());
+  std::printf("grid %u x %u = %llu PEs, %u SRAM words per PE (%s)\n", grid.width, grid.height,
+              (unsigned long long)pes, sram_words, footprint_from.c_str());
   std::printf("emulated state: %.3f GiB (%.0f bytes per PE: SRAM %u B + core and router state)\n",
               double(bytes) / double(1ull << 30), double(bytes) / double(pes), sram_words * 4);
   std::printf("engines built: ");
   for (const auto& n : engine_names()) std::printf("%s ", n.c_str());
   std::printf("\nGPU: %s\n", gpu.summary.c_str());
   if (gpu.present) {
-    std::printf("fits on the GPU: %s (%.3f GiB needed, %.3f GiB free)\n", bytes <= gpu.free_bytes ? "yes" : "no",
-                double(bytes) / double(1ull << 30), double(gpu.free_bytes) / double(1ull << 30));
+    std::printf("fits on the GPU: %s (%.3f GiB needed, %.3f GiB free)\n",
+                bytes <= gpu.free_bytes ? "yes" : "no", double(bytes) / double(1ull << 30),
+                double(gpu.free_bytes) / double(1ull << 30));
   }
   return 0;
 }

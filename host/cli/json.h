@@ -42,10 +42,14 @@ class JsonWriter {
   static std::string quote(const std::string& s) {
     std::string q = "\"";
     for (char c : s) {
-      if (c == '"' || c == '\\') q += '\\', q += c;
-      else if (c == '\n') q += "\\n";
-      else if (static_cast<unsigned char>(c) < 0x20) q += ' ';
-      else q += c;
+      if (c == '"' || c == '\\')
+        q += '\\', q += c;
+      else if (c == '\n')
+        q += "\\n";
+      else if (static_cast<unsigned char>(c) < 0x20)
+        q += ' ';
+      else
+        q += c;
     }
     return q + "\"";
   }

@@ -1,7 +1,7 @@
 // wafer run FILE: load an image file (or a text program) and run it on an engine.
 #include <chrono>
-#include <cxxopts.hpp>
 #include <cstdio>
+#include <cxxopts.hpp>
 #include <fstream>
 
 #include "host/cli/commands.h"
@@ -18,9 +18,10 @@ int run_command(int argc, char** argv) {
       "engine", "cpu or cuda", cxxopts::value<std::string>()->default_value("cpu"))(
       "threads", "CPU engine threads (0 = all)", cxxopts::value<unsigned>()->default_value("0"))(
       "max-cycles", "stop after this many cycles", cxxopts::value<uint64_t>()->default_value("10000000"))(
-      "watchdog", "cycles without progress before a stall report", cxxopts::value<uint64_t>()->default_value("10000"))(
-      "outputs", "print up to this many elements of each output stream", cxxopts::value<uint64_t>()->default_value("8"))(
-      "json", "print JSON")("h,help", "show help");
+      "watchdog", "cycles without progress before a stall report",
+      cxxopts::value<uint64_t>()->default_value("10000"))(
+      "outputs", "print up to this many elements of each output stream",
+      cxxopts::value<uint64_t>()->default_value("8"))("json", "print JSON")("h,help", "show help");
   opts.parse_positional({"file"});
   opts.positional_help("FILE");
   const auto args = opts.parse(argc, argv);

@@ -21,22 +21,29 @@ void print_run(const Engine& e, const RunResult& r, uint64_t pes, double seconds
   std::printf("%s\n", r.describe().c_str());
   const CycleSplit s = cycle_split(e, e.cycle(), pes);
   const auto t = e.counter_totals();
-  std::printf("cycles %llu on %llu PEs (%.3f us at 850 MHz)\n", (unsigned long long)e.cycle(), (unsigned long long)pes,
-              double(e.cycle()) / 850.0);
-  std::printf("PE-cycles: busy %.1f%%, waiting on fabric input %.1f%%, on fabric output %.1f%%, other stalls %.1f%%, idle %.1f%%\n",
-              100 * s.fraction(s.busy), 100 * s.fraction(s.stall_in), 100 * s.fraction(s.stall_out),
-              100 * s.fraction(s.stall_other), 100 * s.fraction(s.idle));
+  std::printf("cycles %llu on %llu PEs (%.3f us at 850 MHz)\n", (unsigned long long)e.cycle(),
+              (unsigned long long)pes, double(e.cycle()) / 850.0);
+  std::printf(
+      "PE-cycles: busy %.1f%%, waiting on fabric input %.1f%%, on fabric output %.1f%%, other stalls %.1f%%, "
+      "idle %.1f%%\n",
+      100 * s.fraction(s.busy), 100 * s.fraction(s.stall_in), 100 * s.fraction(s.stall_out),
+      100 * s.fraction(s.stall_other), 100 * s.fraction(s.idle));
   std::printf("wavelets on links %llu; arithmetic-slot uses %llu\n", (unsigned long long)t[kCtrWaveletsOut],
               (unsigned long long)t[kCtrArith]);
   if (seconds > 0 && e.cycle() > 0) {
-    std::printf("emulation: %.3f s, %.3g PE-cycles/s (%s engine)\n", seconds, double(e.cycle()) * double(pes) / seconds, e.name());
+    std::printf("emulation: %.3f s, %.3g PE-cycles/s (%s engine)\n", seconds,
+                double(e.cycle()) * double(pes) / seconds, e.name());
   }
 }
 
 void json_run(JsonWriter& j, const Engine& e, const RunResult& r, uint64_t pes, double seconds) {
   const CycleSplit s = cycle_split(e, e.cycle(), pes);
-  j.field("engine", e.name()).field("stop", stop_reason_name(r.reason)).field("cycles", e.cycle()).field("pes", pes);
-  j.field("seconds", seconds).field("pe_cycles_per_second", seconds > 0 ? double(r.cycles) * double(pes) / seconds : 0.0);
+  j.field("engine", e.name())
+      .field("stop", stop_reason_name(r.reason))
+      .field("cycles", e.cycle())
+      .field("pes", pes);
+  j.field("seconds", seconds)
+      .field("pe_cycles_per_second", seconds > 0 ? double(r.cycles) * double(pes) / seconds : 0.0);
   j.key("split").begin_object();
   j.field("busy", s.fraction(s.busy)).field("stall_fabric_in", s.fraction(s.stall_in));
   j.field("stall_fabric_out", s.fraction(s.stall_out)).field("stall_other", s.fraction(s.stall_other));

@@ -54,9 +54,10 @@ class CpuEngine final : public Engine {
     while (true) {
       const CycleSummary summary = step_cycle();
       ++cycle_;
-      const uint64_t watched = limits.output_stream >= 0 && size_t(limits.output_stream) < s_.out_received.size()
-                                   ? s_.out_received[limits.output_stream]
-                                   : 0;
+      const uint64_t watched =
+          limits.output_stream >= 0 && size_t(limits.output_stream) < s_.out_received.size()
+              ? s_.out_received[limits.output_stream]
+              : 0;
       if (after_cycle(progress, limits, summary, watched) != kRunOn) break;
     }
     RunResult r = make_run_result(progress.stop, progress.cycles_done, cycle_, progress.quiet_cycles, s_);
@@ -90,17 +91,20 @@ class CpuEngine final : public Engine {
   }
   void activate(Rect rect, uint32_t task) override {
     require_loaded();
-    if (rect.w == 0 || rect.h == 0 || uint64_t(rect.x) + rect.w > s_.width || uint64_t(rect.y) + rect.h > s_.height) {
+    if (rect.w == 0 || rect.h == 0 || uint64_t(rect.x) + rect.w > s_.width ||
+        uint64_t(rect.y) + rect.h > s_.height) {
       throw Error("activate: rectangle outside the grid");
     }
     for (uint32_t y = rect.y; y < rect.y + rect.h; ++y) {
       for (uint32_t x = rect.x; x < rect.x + rect.w; ++x) {
         const uint64_t p = uint64_t(y) * s_.width + x;
-        if (s_.kernel[p] == kNoKernel) throw Error("activate: PE(" + std::to_string(x) + "," + std::to_string(y) + ") runs no kernel");
+        if (s_.kernel[p] == kNoKernel)
+          throw Error("activate: PE(" + std::to_string(x) + "," + std::to_string(y) + ") runs no kernel");
         const KernelInfo& k = s_.kernels[s_.kernel[p]];
         if (task < uint32_t(kFirstLocalTask) || task >= uint32_t(kTasks) || !(k.bound_mask & (1u << task))) {
           throw Error("activate: task " + std::to_string(task) + " is not a bound local task of kernel '" +
-                      s_.kernel_names[s_.kernel[p]] + "' at PE(" + std::to_string(x) + "," + std::to_string(y) + ")");
+                      s_.kernel_names[s_.kernel[p]] + "' at PE(" + std::to_string(x) + "," +
+                      std::to_string(y) + ")");
         }
         s_.activated[p] |= 1u << task;
         if (!(s_.blocked[p] & (1u << task))) s_.flags[p] |= kFlagHasWork;
@@ -109,7 +113,8 @@ class CpuEngine final : public Engine {
   }
 
   std::vector<Wavelet> output(uint32_t stream) const override {
-    if (stream >= s_.out_info.size()) throw Error("output stream " + std::to_string(stream) + " does not exist");
+    if (stream >= s_.out_info.size())
+      throw Error("output stream " + std::to_string(stream) + " does not exist");
     const OutStreamInfo& o = s_.out_info[stream];
     const uint64_t k = std::min<uint64_t>(s_.out_received[stream], o.capacity);
     std::vector<Wavelet> out(k);
@@ -124,7 +129,8 @@ class CpuEngine final : public Engine {
     return t;
   }
   std::vector<uint64_t> counter_per_pe(Counter c) const override {
-    return std::vector<uint64_t>(s_.ctr.begin() + uint64_t(c) * s_.n, s_.ctr.begin() + uint64_t(c + 1) * s_.n);
+    return std::vector<uint64_t>(s_.ctr.begin() + uint64_t(c) * s_.n,
+                                 s_.ctr.begin() + uint64_t(c + 1) * s_.n);
   }
   uint64_t state_hash() const override { return s_.hash(); }
   MachineState snapshot() const override { return s_; }
@@ -136,16 +142,16 @@ class CpuEngine final : public Engine {
   uint64_t checked_pe(uint32_t x, uint32_t y) const {
     require_loaded();
     if (x >= s_.width || y >= s_.height) {
-      throw Error("PE(" + std::to_string(x) + "," + std::to_string(y) + ") is outside the " + std::to_string(s_.width) +
-                  "x" + std::to_string(s_.height) + " grid");
+      throw Error("PE(" + std::to_string(x) + "," + std::to_string(y) + ") is outside the " +
+                  std::to_string(s_.width) + "x" + std::to_string(s_.height) + " grid");
     }
     return uint64_t(y) * s_.width + x;
   }
   void check_sram_range(uint32_t x, uint32_t y, uint32_t addr, uint32_t count) const {
     if (uint64_t(addr) + count > s_.sram_words) {
-      throw Error("SRAM words [" + std::to_string(addr) + ", " + std::to_string(uint64_t(addr) + count) + ") of PE(" +
-                  std::to_string(x) + "," + std::to_string(y) + ") are outside the image's SRAM footprint of " +
-                  std::to_string(s_.sram_words) + " words");
+      throw Error("SRAM words [" + std::to_string(addr) + ", " + std::to_string(uint64_t(addr) + count) +
+                  ") of PE(" + std::to_string(x) + "," + std::to_string(y) +
+                  ") are outside the image's SRAM footprint of " + std::to_string(s_.sram_words) + " words");
     }
   }
 
@@ -169,7 +175,8 @@ class CpuEngine final : public Engine {
 
   CycleSummary step_cycle() {
     CycleSummary sum{false, false, false};
-    for (uint32_t i = 0; i < view_.in_count; ++i) sum.pending |= step_in_stream(view_, i, cycle_, &sum.progress);
+    for (uint32_t i = 0; i < view_.in_count; ++i)
+      sum.pending |= step_in_stream(view_, i, cycle_, &sum.progress);
     for (uint32_t j = 0; j < view_.out_count; ++j) {
       step_out_stream(view_, j, cycle_, &sum.progress);
       sum.trapped |= s_.out_overflow[j] != 0;
@@ -182,7 +189,8 @@ class CpuEngine final : public Engine {
       step_band(0, cycle_);
       done_->arrive_and_wait();
     }
-    for (const auto& r : results_) sum.progress |= r.progress, sum.pending |= r.pending, sum.trapped |= r.trapped;
+    for (const auto& r : results_)
+      sum.progress |= r.progress, sum.pending |= r.pending, sum.trapped |= r.trapped;
     return sum;
   }
 
@@ -224,6 +232,8 @@ class CpuEngine final : public Engine {
 
 }  // namespace
 
-std::unique_ptr<Engine> make_cpu_engine(const EngineOptions& options) { return std::make_unique<CpuEngine>(options); }
+std::unique_ptr<Engine> make_cpu_engine(const EngineOptions& options) {
+  return std::make_unique<CpuEngine>(options);
+}
 
 }  // namespace wafer

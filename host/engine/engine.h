@@ -16,11 +16,11 @@ enum class StopReason { kCycleLimit, kQuiescent, kOutputs, kTrap, kStall };
 const char* stop_reason_name(StopReason r);
 
 struct RunRequest {
-  uint64_t max_cycles = 1000000;    // stop after this many cycles in this call
-  bool until_quiescent = false;     // stop when nothing is in flight and nothing is runnable
-  int32_t output_stream = -1;       // with output_count: stop once this stream has received K elements
+  uint64_t max_cycles = 1000000;  // stop after this many cycles in this call
+  bool until_quiescent = false;   // stop when nothing is in flight and nothing is runnable
+  int32_t output_stream = -1;     // with output_count: stop once this stream has received K elements
   uint64_t output_count = 0;
-  uint64_t watchdog_cycles = 10000; // stop with a stall report after this many cycles without progress
+  uint64_t watchdog_cycles = 10000;  // stop with a stall report after this many cycles without progress
 };
 
 struct TrapReport {
@@ -28,21 +28,21 @@ struct TrapReport {
   uint64_t cycle = 0;
   uint32_t cause = 0, pc = 0, value = 0;
   std::string kernel;
-  std::string details;  // the cause in words, with the offending values
+  std::string details;           // the cause in words, with the offending values
   std::string describe() const;  // "trap at PE(3,4) cycle 17: <cause>: <details> [kernel 'k', pc 5]"
 };
 
 struct StallReport {
-  uint64_t cycle = 0;               // cycle at which the watchdog fired
-  uint64_t quiet_cycles = 0;        // cycles without progress
-  uint64_t waiting_pes = 0;         // PEs with pending work
-  std::vector<std::string> waits;   // "PE(x,y): what it waits on", at most a few dozen
+  uint64_t cycle = 0;              // cycle at which the watchdog fired
+  uint64_t quiet_cycles = 0;       // cycles without progress
+  uint64_t waiting_pes = 0;        // PEs with pending work
+  std::vector<std::string> waits;  // "PE(x,y): what it waits on", at most a few dozen
   std::string describe() const;
 };
 
 struct RunResult {
   StopReason reason = StopReason::kCycleLimit;
-  uint64_t cycles = 0;              // cycles run by this call
+  uint64_t cycles = 0;  // cycles run by this call
   std::optional<TrapReport> trap;
   std::optional<StallReport> stall;
   std::string describe() const;
@@ -50,14 +50,14 @@ struct RunResult {
 
 struct Wavelet {
   uint32_t payload = 0;
-  uint32_t meta = 0;                // index (bits 0..15) | color << 16 | ctrl << 21
+  uint32_t meta = 0;  // index (bits 0..15) | color << 16 | ctrl << 21
   uint32_t index() const { return meta & 0xFFFFu; }
   float as_float() const;
 };
 
 struct EngineOptions {
-  unsigned threads = 0;             // CPU engine: 0 = all hardware threads
-  bool debug_sync = false;          // CUDA engine: synchronise and check after every launch
+  unsigned threads = 0;     // CPU engine: 0 = all hardware threads
+  bool debug_sync = false;  // CUDA engine: synchronise and check after every launch
   int device = 0;
 };
 

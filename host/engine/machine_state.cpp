@@ -97,7 +97,8 @@ MachineState load_machine(const Image& im) {
       for (size_t i = 0; i < init.words.size(); ++i) s.sram[(init.addr + i) * n + p] = init.words[i];
     });
   }
-  for (const auto& r : im.regs) for_each_pe(im, r.rect, [&](uint64_t p) { s.regs[uint64_t(r.reg) * n + p] = r.value; });
+  for (const auto& r : im.regs)
+    for_each_pe(im, r.rect, [&](uint64_t p) { s.regs[uint64_t(r.reg) * n + p] = r.value; });
   for (const auto& d : im.dsrs) {
     for_each_pe(im, d.rect, [&](uint64_t p) {
       s.dsr[uint64_t(d.dsr * kDsrWords) * n + p] = d.word0;
@@ -152,7 +153,8 @@ uint64_t MachineState::hash() const {
     auto work = [&](unsigned t) {
       uint64_t sum = 0;
       for (size_t i = t; i < count; i += threads) {
-        const uint64_t v = elem == 8 ? static_cast<const uint64_t*>(data)[i] : static_cast<const uint32_t*>(data)[i];
+        const uint64_t v =
+            elem == 8 ? static_cast<const uint64_t*>(data)[i] : static_cast<const uint32_t*>(data)[i];
         sum += hash_element(id, i, v);
       }
       partial[t] = sum;
@@ -172,18 +174,24 @@ uint64_t MachineState::hash() const {
 std::string MachineState::first_difference(const MachineState& o) const {
   if (width != o.width || height != o.height || sram_words != o.sram_words) {
     std::ostringstream m;
-    m << "shape differs: " << width << "x" << height << " sram " << sram_words << " vs " << o.width << "x" << o.height
-      << " sram " << o.sram_words;
+    m << "shape differs: " << width << "x" << height << " sram " << sram_words << " vs " << o.width << "x"
+      << o.height << " sram " << o.sram_words;
     return m.str();
   }
   std::vector<std::tuple<const char*, const void*, size_t, size_t, uint32_t>> mine, theirs;
-  for_each_array([&](const char* name, const void* d, size_t c, size_t e, uint32_t per) { mine.emplace_back(name, d, c, e, per); });
-  o.for_each_array([&](const char* name, const void* d, size_t c, size_t e, uint32_t per) { theirs.emplace_back(name, d, c, e, per); });
+  for_each_array([&](const char* name, const void* d, size_t c, size_t e, uint32_t per) {
+    mine.emplace_back(name, d, c, e, per);
+  });
+  o.for_each_array([&](const char* name, const void* d, size_t c, size_t e, uint32_t per) {
+    theirs.emplace_back(name, d, c, e, per);
+  });
   for (size_t a = 0; a < mine.size(); ++a) {
     auto [name, d0, c0, e, per] = mine[a];
     const void* d1 = std::get<1>(theirs[a]);
     const size_t c1 = std::get<2>(theirs[a]);
-    if (c0 != c1) return std::string("array ") + name + " sizes differ: " + std::to_string(c0) + " vs " + std::to_string(c1);
+    if (c0 != c1)
+      return std::string("array ") + name + " sizes differ: " + std::to_string(c0) + " vs " +
+             std::to_string(c1);
     for (size_t i = 0; i < c0; ++i) {
       const uint64_t v0 = e == 8 ? static_cast<const uint64_t*>(d0)[i] : static_cast<const uint32_t*>(d0)[i];
       const uint64_t v1 = e == 8 ? static_cast<const uint64_t*>(d1)[i] : static_cast<const uint32_t*>(d1)[i];

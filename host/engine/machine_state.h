@@ -45,7 +45,9 @@ class MachineState {
   template <class F>
   void for_each_array(F&& f);
   template <class F>
-  void for_each_array(F&& f) const { const_cast<MachineState*>(this)->for_each_array(f); }
+  void for_each_array(F&& f) const {
+    const_cast<MachineState*>(this)->for_each_array(f);
+  }
 
   // Order-independent 64-bit hash of every mutable array (see model/hash.h); not trivially zero.
   uint64_t hash() const;

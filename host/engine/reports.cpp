@@ -8,16 +8,23 @@ namespace wafer {
 
 const char* stop_reason_name(StopReason r) {
   switch (r) {
-    case StopReason::kCycleLimit: return "cycle limit";
-    case StopReason::kQuiescent: return "quiescent";
-    case StopReason::kOutputs: return "outputs received";
-    case StopReason::kTrap: return "trap";
-    case StopReason::kStall: return "stall";
+    case StopReason::kCycleLimit:
+      return "cycle limit";
+    case StopReason::kQuiescent:
+      return "quiescent";
+    case StopReason::kOutputs:
+      return "outputs received";
+    case StopReason::kTrap:
+      return "trap";
+    case StopReason::kStall:
+      return "stall";
   }
   return "?";
 }
 
-float Wavelet::as_float() const { return wafer::as_float(payload); }
+float Wavelet::as_float() const {
+  return wafer::as_float(payload);
+}
 
 namespace {
 
@@ -36,8 +43,8 @@ std::string trap_details(const MachineState& s, uint64_t p, uint32_t cause, uint
     case kTrapSramRange: {
       uint32_t limit = 0;
       if (s.kernel[p] != kNoKernel) limit = s.kernels[s.kernel[p]].mem_limit;
-      o << "word address " << value << " (0x" << std::hex << value << std::dec << ") is outside the PE's data memory [0, "
-        << limit << ")";
+      o << "word address " << value << " (0x" << std::hex << value << std::dec
+        << ") is outside the PE's data memory [0, " << limit << ")";
       break;
     }
     case kTrapNoRoute: {
@@ -53,13 +60,21 @@ std::string trap_details(const MachineState& s, uint64_t p, uint32_t cause, uint
     case kTrapRampNotRx: {
       const uint32_t rx = route_rx(route_byte_of(s, p, value));
       o << "the core sent on color " << value << ", whose route at this PE takes input from "
-        << (rx == kNoPort ? std::string("nowhere (no route)") : std::string("port ") + port_name(rx)) << ", not RAMP";
+        << (rx == kNoPort ? std::string("nowhere (no route)") : std::string("port ") + port_name(rx))
+        << ", not RAMP";
       break;
     }
-    case kTrapBadInstr: o << "value " << value; break;
-    case kTrapBadOperand: o << "operand 0x" << std::hex << value; break;
-    case kTrapQueueOverflow: o << "color " << value; break;
-    default: o << "value " << value;
+    case kTrapBadInstr:
+      o << "value " << value;
+      break;
+    case kTrapBadOperand:
+      o << "operand 0x" << std::hex << value;
+      break;
+    case kTrapQueueOverflow:
+      o << "color " << value;
+      break;
+    default:
+      o << "value " << value;
   }
   return o.str();
 }
@@ -76,8 +91,8 @@ std::string TrapReport::describe() const {
 
 std::string StallReport::describe() const {
   std::ostringstream o;
-  o << "stall: no progress for " << quiet_cycles << " cycles (watchdog) at cycle " << cycle << "; " << waiting_pes
-    << " PE(s) have pending work";
+  o << "stall: no progress for " << quiet_cycles << " cycles (watchdog) at cycle " << cycle << "; "
+    << waiting_pes << " PE(s) have pending work";
   for (const auto& w : waits) o << "\n  " << w;
   if (waiting_pes > waits.size()) o << "\n  ... and " << (waiting_pes - waits.size()) << " more";
   return o.str();
@@ -124,16 +139,20 @@ std::string describe_op(const MachineState& s, uint64_t p, uint32_t slot) {
   const uint32_t opcode = w0 & 0xFFu;
   const uint32_t done = word(1) >> 16, len = word(1) & 0xFFFFu;
   std::ostringstream o;
-  o << (slot == 0 ? "synchronous " : "microthread " + std::to_string(slot) + " ") << op_name(opcode) << " at element "
-    << done << "/" << len;
+  o << (slot == 0 ? "synchronous " : "microthread " + std::to_string(slot) + " ") << op_name(opcode)
+    << " at element " << done << "/" << len;
   const uint64_t cq = s.cq_count[p];
   const uint32_t s0k = (w0 >> opslot::kS0KindShift) & 3u, s1k = (w0 >> opslot::kS1KindShift) & 3u;
   const uint32_t dk = (w0 >> opslot::kDstKindShift) & 3u;
   const bool binary = opcode != kVmov && opcode != kVfneg;
-  if (s0k == kDescFabIn && count_of(cq, word(3)) == 0) o << " waits for a wavelet on color " << word(3);
-  else if (binary && s1k == kDescFabIn && count_of(cq, word(4)) == 0) o << " waits for a wavelet on color " << word(4);
-  else if (dk == kDescFabOut) o << " waits for room to send on color " << word(2);
-  else o << " waits for the arithmetic slot";
+  if (s0k == kDescFabIn && count_of(cq, word(3)) == 0)
+    o << " waits for a wavelet on color " << word(3);
+  else if (binary && s1k == kDescFabIn && count_of(cq, word(4)) == 0)
+    o << " waits for a wavelet on color " << word(4);
+  else if (dk == kDescFabOut)
+    o << " waits for room to send on color " << word(2);
+  else
+    o << " waits for the arithmetic slot";
   return o.str();
 }
 
@@ -160,13 +179,16 @@ std::string describe_pe(const MachineState& s, uint64_t p, uint64_t cycle) {
       o << ";";
     }
     for (uint32_t slot = 1; slot < uint32_t(kOpSlots); ++slot) {
-      if (s.ops[uint64_t(slot * kOpSlotWords) * s.n + p] & opslot::kActive) o << " " << describe_op(s, p, slot) << ";";
+      if (s.ops[uint64_t(slot * kOpSlotWords) * s.n + p] & opslot::kActive)
+        o << " " << describe_op(s, p, slot) << ";";
     }
     for (uint32_t c = 0; c < uint32_t(kColors); ++c) {
       if (count_of(cq, c) == 0) continue;
       o << " core queue of color " << c << " holds " << count_of(cq, c) << " wavelet(s)";
-      if (!(k.bound_mask & (1u << c))) o << " (no data task bound; waiting for a vector op or recv)";
-      else if (s.blocked[p] & (1u << c)) o << " (data task " << c << " is blocked)";
+      if (!(k.bound_mask & (1u << c)))
+        o << " (no data task bound; waiting for a vector op or recv)";
+      else if (s.blocked[p] & (1u << c))
+        o << " (data task " << c << " is blocked)";
       o << ";";
     }
     const uint32_t waiting = s.activated[p] & s.blocked[p];
@@ -185,7 +207,8 @@ std::string describe_pe(const MachineState& s, uint64_t p, uint64_t cycle) {
         if (count_of(cq, c) >= uint32_t(kQueueDepth)) o << " RAMP (core queue full)";
       } else if (neighbour(s.width, s.height, uint32_t(p % s.width), uint32_t(p / s.width), d, &q)) {
         const uint64_t q_rq = s.occ[uint64_t(cycle & 1) * s.n + q];
-        if (count_of(q_rq, c) >= uint32_t(kQueueDepth) - 1) o << " " << port_name(d) << " (" << pe_name(s, q) << " queue for color " << c << " full)";
+        if (count_of(q_rq, c) >= uint32_t(kQueueDepth) - 1)
+          o << " " << port_name(d) << " (" << pe_name(s, q) << " queue for color " << c << " full)";
       }
     }
     o << ";";
@@ -207,8 +230,9 @@ StallReport describe_stall(const MachineState& s, uint64_t cycle, uint64_t quiet
     if (s.in_pos[i] >= s.in_info[i].length) continue;
     const auto& st = s.in_info[i];
     if (r.waits.size() < max_lines) {
-      r.waits.push_back("input stream '" + s.in_names[i] + "' has " + std::to_string(st.length - s.in_pos[i]) +
-                        " wavelet(s) left for " + pe_name(s, st.pe) + " port " + port_name(st.port) + " color " +
+      r.waits.push_back("input stream '" + s.in_names[i] + "' has " +
+                        std::to_string(st.length - s.in_pos[i]) + " wavelet(s) left for " +
+                        pe_name(s, st.pe) + " port " + port_name(st.port) + " color " +
                         std::to_string(st.color));
     }
   }
@@ -230,8 +254,12 @@ RunResult make_run_result(uint32_t stop_code, uint64_t cycles_run, uint64_t end_
   RunResult r;
   r.cycles = cycles_run;
   switch (stop_code) {
-    case kStopQuiescent: r.reason = StopReason::kQuiescent; break;
-    case kStopOutputs: r.reason = StopReason::kOutputs; break;
+    case kStopQuiescent:
+      r.reason = StopReason::kQuiescent;
+      break;
+    case kStopOutputs:
+      r.reason = StopReason::kOutputs;
+      break;
     case kStopTrap:
       r.reason = StopReason::kTrap;
       r.trap = find_trap(s, end_cycle - 1);
@@ -240,7 +268,8 @@ RunResult make_run_result(uint32_t stop_code, uint64_t cycles_run, uint64_t end_
       r.reason = StopReason::kStall;
       r.stall = describe_stall(s, end_cycle - 1, quiet_cycles);
       break;
-    default: r.reason = StopReason::kCycleLimit;
+    default:
+      r.reason = StopReason::kCycleLimit;
   }
   return r;
 }

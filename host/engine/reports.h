@@ -14,7 +14,8 @@ namespace wafer {
 TrapReport find_trap(const MachineState& s, uint64_t cycle);
 
 // What every PE with pending work waits on (at most `max_lines` lines, the rest counted).
-StallReport describe_stall(const MachineState& s, uint64_t cycle, uint64_t quiet_cycles, size_t max_lines = 32);
+StallReport describe_stall(const MachineState& s, uint64_t cycle, uint64_t quiet_cycles,
+                           size_t max_lines = 32);
 
 // Maps a run-control stop code to a RunResult, adding the trap or stall report from `s` when needed.
 RunResult make_run_result(uint32_t stop_code, uint64_t cycles_run, uint64_t end_cycle, uint64_t quiet_cycles,

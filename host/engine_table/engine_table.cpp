@@ -18,9 +18,9 @@ struct EngineEntry {
 
 const std::vector<EngineEntry>& engine_table() {
   static const std::vector<EngineEntry> table = {
-      {"cpu", [](const EngineOptions& o) { return make_cpu_engine(o); }},
+    {"cpu", [](const EngineOptions& o) { return make_cpu_engine(o); }},
 #if WAFER_HAVE_CUDA
-      {"cuda", [](const EngineOptions& o) { return make_cuda_engine(o); }},
+    {"cuda", [](const EngineOptions& o) { return make_cuda_engine(o); }},
 #endif
   };
   return table;
@@ -32,8 +32,9 @@ std::unique_ptr<Engine> make_engine(const std::string& name, const EngineOptions
     if (name == e.name) return e.make(options);
   }
   if (name == "cuda") {
-    throw Error("engine 'cuda' is not built: this wafer was configured without nvcc (WAFER_CUDA=OFF or no CUDA "
-                "compiler found); rebuild on a machine with the CUDA toolkit");
+    throw Error(
+        "engine 'cuda' is not built: this wafer was configured without nvcc (WAFER_CUDA=OFF or no CUDA "
+        "compiler found); rebuild on a machine with the CUDA toolkit");
   }
   std::string known;
   for (const auto& e : engine_table()) known += std::string(known.empty() ? "" : ", ") + e.name;
@@ -63,7 +64,8 @@ GpuStatus gpu_status(int device) {
   g.free_bytes = info.free_bytes, g.total_bytes = info.total_bytes;
   if (info.present) {
     g.summary = info.name + " (sm_" + std::to_string(info.cc_major) + std::to_string(info.cc_minor) + ", " +
-                std::to_string(info.total_bytes >> 20) + " MiB, " + std::to_string(info.free_bytes >> 20) + " MiB free)";
+                std::to_string(info.total_bytes >> 20) + " MiB, " + std::to_string(info.free_bytes >> 20) +
+                " MiB free)";
   } else {
     g.summary = "no CUDA device: " + info.why_not;
   }

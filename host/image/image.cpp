@@ -11,12 +11,18 @@ namespace wafer {
 
 const char* port_name(uint32_t port) {
   switch (port) {
-    case kNorth: return "N";
-    case kEast: return "E";
-    case kSouth: return "S";
-    case kWest: return "W";
-    case kRamp: return "RAMP";
-    default: return "none";
+    case kNorth:
+      return "N";
+    case kEast:
+      return "E";
+    case kSouth:
+      return "S";
+    case kWest:
+      return "W";
+    case kRamp:
+      return "RAMP";
+    default:
+      return "none";
   }
 }
 
@@ -27,9 +33,15 @@ uint32_t Image::add_kernel(Kernel k) {
 void Image::place(Rect r, uint32_t kernel, uint32_t activate_mask, uint32_t block_mask) {
   placements.push_back({r, kernel, activate_mask, block_mask});
 }
-void Image::route(Rect r, uint32_t color, uint32_t rx, uint32_t tx_mask) { routes.push_back({r, color, rx, tx_mask}); }
-void Image::sram(Rect r, uint32_t addr, std::vector<uint32_t> words) { srams.push_back({r, addr, std::move(words)}); }
-void Image::reg(Rect r, uint32_t reg, uint32_t value) { regs.push_back({r, reg, value}); }
+void Image::route(Rect r, uint32_t color, uint32_t rx, uint32_t tx_mask) {
+  routes.push_back({r, color, rx, tx_mask});
+}
+void Image::sram(Rect r, uint32_t addr, std::vector<uint32_t> words) {
+  srams.push_back({r, addr, std::move(words)});
+}
+void Image::reg(Rect r, uint32_t reg, uint32_t value) {
+  regs.push_back({r, reg, value});
+}
 uint32_t Image::add_in_stream(InStream s) {
   in_streams.push_back(std::move(s));
   return uint32_t(in_streams.size() - 1);
@@ -61,7 +73,9 @@ void check_rect(const Image& im, const Rect& r, const std::string& what) {
   }
 }
 
-bool is_scalar_op(uint32_t op) { return op < kScalarOpCount; }
+bool is_scalar_op(uint32_t op) {
+  return op < kScalarOpCount;
+}
 
 // Checks the static fields of one instruction; runtime-dependent values (addresses, colors taken from
 // registers) are checked by the cycle function, which traps.
@@ -70,10 +84,12 @@ void check_instr(const Kernel& k, uint32_t pc, const Instr& in) {
     throw Error("kernel '" + k.name + "' pc " + std::to_string(pc) + " (" + op_name(in.op) + "): " + why);
   };
   auto reg_ok = [&](uint32_t r, const char* field) {
-    if (r >= uint32_t(kRegs)) fail(std::string("register field ") + field + " = " + std::to_string(r) + " (r0..r15)");
+    if (r >= uint32_t(kRegs))
+      fail(std::string("register field ") + field + " = " + std::to_string(r) + " (r0..r15)");
   };
   auto dsr_ok = [&](uint32_t d, const char* field) {
-    if (d >= uint32_t(kDsrs)) fail(std::string("descriptor field ") + field + " = " + std::to_string(d) + " (d0..d7)");
+    if (d >= uint32_t(kDsrs))
+      fail(std::string("descriptor field ") + field + " = " + std::to_string(d) + " (d0..d7)");
   };
   const uint32_t imm = uint32_t(in.imm);
   if (!is_scalar_op(in.op) && !is_vector_op(in.op)) fail("unknown opcode " + std::to_string(in.op));
@@ -82,11 +98,14 @@ void check_instr(const Kernel& k, uint32_t pc, const Instr& in) {
     case kBeqz:
     case kBnez:
     case kBlt:
-      if (imm >= k.code.size()) fail("branch target " + std::to_string(in.imm) + " outside the kernel's code");
+      if (imm >= k.code.size())
+        fail("branch target " + std::to_string(in.imm) + " outside the kernel's code");
       break;
     case kActivate:
-      if (imm < uint32_t(kFirstLocalTask) || imm >= uint32_t(kTasks)) fail("activate needs a local task 24..31");
-      if (k.entry[imm] == kUnbound) fail("activate of task " + std::to_string(imm) + ", which the kernel does not bind");
+      if (imm < uint32_t(kFirstLocalTask) || imm >= uint32_t(kTasks))
+        fail("activate needs a local task 24..31");
+      if (k.entry[imm] == kUnbound)
+        fail("activate of task " + std::to_string(imm) + ", which the kernel does not bind");
       break;
     case kBlock:
     case kUnblock:
@@ -96,13 +115,15 @@ void check_instr(const Kernel& k, uint32_t pc, const Instr& in) {
     case kRecv:
       if (imm >= uint32_t(kColors)) fail("color " + std::to_string(in.imm) + " (0..23)");
       break;
-    default: break;
+    default:
+      break;
   }
   if (is_vector_op(in.op)) {
     dsr_ok(in.a, "a");
     (imm & vflag::kS0IsReg) ? reg_ok(in.b, "b") : dsr_ok(in.b, "b");
     (imm & vflag::kS1IsReg) ? reg_ok(in.c, "c") : dsr_ok(in.c, "c");
-    if ((imm & vflag::kDoneActivate) && (imm & vflag::kDoneUnblock)) fail("completion both activates and unblocks");
+    if ((imm & vflag::kDoneActivate) && (imm & vflag::kDoneUnblock))
+      fail("completion both activates and unblocks");
     const uint32_t done = (imm >> vflag::kDoneShift) & vflag::kDoneMask;
     if ((imm & vflag::kDoneActivate) && (done < uint32_t(kFirstLocalTask) || k.entry[done] == kUnbound)) {
       fail("completion activates task " + std::to_string(done) + ", which is not a bound local task");
@@ -123,14 +144,15 @@ void check_instr(const Kernel& k, uint32_t pc, const Instr& in) {
 void check_kernel(const Kernel& k) {
   const uint64_t code_words = uint64_t(k.code.size()) * kInstrWords;
   if (code_words + k.data_words > kSramWords) {
-    throw Error("kernel '" + k.name + "' does not fit in SRAM: " + std::to_string(k.code.size()) + " instructions (" +
-                std::to_string(code_words) + " words) + " + std::to_string(k.data_words) + " data words > " +
-                std::to_string(kSramWords) + " words (48 KiB)");
+    throw Error("kernel '" + k.name + "' does not fit in SRAM: " + std::to_string(k.code.size()) +
+                " instructions (" + std::to_string(code_words) + " words) + " + std::to_string(k.data_words) +
+                " data words > " + std::to_string(kSramWords) + " words (48 KiB)");
   }
   for (uint32_t t = 0; t < uint32_t(kTasks); ++t) {
     if (k.entry[t] != kUnbound && k.entry[t] >= k.code.size()) {
-      throw Error("kernel '" + k.name + "': task " + std::to_string(t) + " entry " + std::to_string(k.entry[t]) +
-                  " is outside its " + std::to_string(k.code.size()) + " instructions");
+      throw Error("kernel '" + k.name + "': task " + std::to_string(t) + " entry " +
+                  std::to_string(k.entry[t]) + " is outside its " + std::to_string(k.code.size()) +
+                  " instructions");
     }
   }
   for (uint32_t pc = 0; pc < k.code.size(); ++pc) check_instr(k, pc, k.code[pc]);
@@ -138,30 +160,39 @@ void check_kernel(const Kernel& k) {
 
 bool port_is_off_grid(const Image& im, uint32_t x, uint32_t y, uint32_t port) {
   switch (port) {
-    case kNorth: return y == 0;
-    case kSouth: return y + 1 == im.height;
-    case kWest: return x == 0;
-    case kEast: return x + 1 == im.width;
-    default: return false;
+    case kNorth:
+      return y == 0;
+    case kSouth:
+      return y + 1 == im.height;
+    case kWest:
+      return x == 0;
+    case kEast:
+      return x + 1 == im.width;
+    default:
+      return false;
   }
 }
 
 }  // namespace
 
 void Image::validate() const {
-  if (width == 0 || height == 0) throw Error("image grid is empty (" + std::to_string(width) + "x" + std::to_string(height) + ")");
-  if (uint64_t(width) * height > (1ull << 30)) throw Error("image grid " + std::to_string(width) + "x" + std::to_string(height) + " is too large");
+  if (width == 0 || height == 0)
+    throw Error("image grid is empty (" + std::to_string(width) + "x" + std::to_string(height) + ")");
+  if (uint64_t(width) * height > (1ull << 30))
+    throw Error("image grid " + std::to_string(width) + "x" + std::to_string(height) + " is too large");
   for (const auto& k : kernels) check_kernel(k);
   for (size_t i = 0; i < placements.size(); ++i) {
     const auto& pl = placements[i];
     const std::string what = "placement " + std::to_string(i);
     check_rect(*this, pl.rect, what);
-    if (pl.kernel >= kernels.size()) throw Error(what + ": kernel " + std::to_string(pl.kernel) + " does not exist");
+    if (pl.kernel >= kernels.size())
+      throw Error(what + ": kernel " + std::to_string(pl.kernel) + " does not exist");
     const Kernel& k = kernels[pl.kernel];
     for (uint32_t t = 0; t < uint32_t(kTasks); ++t) {
       if ((pl.activate_mask >> t) & 1u) {
         if (t < uint32_t(kFirstLocalTask) || k.entry[t] == kUnbound) {
-          throw Error(what + ": activates task " + std::to_string(t) + ", not a bound local task of kernel '" + k.name + "'");
+          throw Error(what + ": activates task " + std::to_string(t) +
+                      ", not a bound local task of kernel '" + k.name + "'");
         }
       }
     }
@@ -170,10 +201,12 @@ void Image::validate() const {
     const auto& r = routes[i];
     const std::string what = "route " + std::to_string(i) + " (color " + std::to_string(r.color) + ")";
     check_rect(*this, r.rect, what);
-    if (r.color >= uint32_t(kColors)) throw Error(what + ": color " + std::to_string(r.color) + " does not exist (colors 0..23)");
+    if (r.color >= uint32_t(kColors))
+      throw Error(what + ": color " + std::to_string(r.color) + " does not exist (colors 0..23)");
     if (r.rx == kNoPort && r.tx_mask == 0) continue;  // clears the route
     if (r.rx > kRamp) throw Error(what + ": rx port " + std::to_string(r.rx) + " (N, E, S, W or RAMP)");
-    if (r.tx_mask == 0 || r.tx_mask >= 32) throw Error(what + ": tx must name one or more of N, E, S, W, RAMP");
+    if (r.tx_mask == 0 || r.tx_mask >= 32)
+      throw Error(what + ": tx must name one or more of N, E, S, W, RAMP");
     if (r.rx != kRamp && (r.tx_mask & port_bit(r.rx))) {
       throw Error(what + ": sends back out of its rx port " + port_name(r.rx));
     }
@@ -183,24 +216,28 @@ void Image::validate() const {
     const std::string what = "SRAM initialiser " + std::to_string(i);
     check_rect(*this, s.rect, what);
     if (uint64_t(s.addr) + s.words.size() > kSramWords) {
-      throw Error(what + ": words [" + std::to_string(s.addr) + ", " + std::to_string(uint64_t(s.addr) + s.words.size()) +
-                  ") exceed the " + std::to_string(kSramWords) + "-word SRAM");
+      throw Error(what + ": words [" + std::to_string(s.addr) + ", " +
+                  std::to_string(uint64_t(s.addr) + s.words.size()) + ") exceed the " +
+                  std::to_string(kSramWords) + "-word SRAM");
     }
   }
   for (size_t i = 0; i < regs.size(); ++i) {
     check_rect(*this, regs[i].rect, "register initialiser " + std::to_string(i));
-    if (regs[i].reg >= uint32_t(kRegs)) throw Error("register initialiser " + std::to_string(i) + ": register r" + std::to_string(regs[i].reg));
+    if (regs[i].reg >= uint32_t(kRegs))
+      throw Error("register initialiser " + std::to_string(i) + ": register r" + std::to_string(regs[i].reg));
   }
   for (size_t i = 0; i < dsrs.size(); ++i) {
     check_rect(*this, dsrs[i].rect, "descriptor initialiser " + std::to_string(i));
-    if (dsrs[i].dsr >= uint32_t(kDsrs)) throw Error("descriptor initialiser " + std::to_string(i) + ": d" + std::to_string(dsrs[i].dsr));
+    if (dsrs[i].dsr >= uint32_t(kDsrs))
+      throw Error("descriptor initialiser " + std::to_string(i) + ": d" + std::to_string(dsrs[i].dsr));
   }
   std::vector<std::pair<uint64_t, std::string>> used;  // ((PE * 4 + port) * 2 + is_output) -> stream
   auto check_stream = [&](const std::string& what, uint32_t x, uint32_t y, uint32_t port, bool output) {
-    if (x >= width || y >= height) throw Error(what + ": PE(" + std::to_string(x) + "," + std::to_string(y) + ") is outside the grid");
+    if (x >= width || y >= height)
+      throw Error(what + ": PE(" + std::to_string(x) + "," + std::to_string(y) + ") is outside the grid");
     if (port > kWest || !port_is_off_grid(*this, x, y, port)) {
-      throw Error(what + ": port " + port_name(port) + " of PE(" + std::to_string(x) + "," + std::to_string(y) +
-                  ") is not an off-grid edge port");
+      throw Error(what + ": port " + port_name(port) + " of PE(" + std::to_string(x) + "," +
+                  std::to_string(y) + ") is not an off-grid edge port");
     }
     const uint64_t key = ((uint64_t(y) * width + x) * 4 + port) * 2 + (output ? 1 : 0);
     for (const auto& u : used) {
@@ -211,8 +248,10 @@ void Image::validate() const {
   for (const auto& s : in_streams) {
     const std::string what = "input stream '" + s.name + "'";
     check_stream(what, s.x, s.y, s.port, false);
-    if (s.color >= uint32_t(kColors)) throw Error(what + ": color " + std::to_string(s.color) + " does not exist (colors 0..23)");
-    if (!s.index.empty() && s.index.size() != s.payload.size()) throw Error(what + ": index and payload lengths differ");
+    if (s.color >= uint32_t(kColors))
+      throw Error(what + ": color " + std::to_string(s.color) + " does not exist (colors 0..23)");
+    if (!s.index.empty() && s.index.size() != s.payload.size())
+      throw Error(what + ": index and payload lengths differ");
   }
   for (const auto& s : out_streams) {
     const std::string what = "output stream '" + s.name + "'";

@@ -20,26 +20,28 @@ struct Rect {
 struct Kernel {
   std::string name;
   std::vector<Instr> code;
-  uint32_t entry[kTasks];     // entry pc per task id, kUnbound when the task has no handler
-  uint32_t data_words = 0;    // SRAM words [0, data_words) the kernel's data may use
-  Kernel() { for (auto& e : entry) e = kUnbound; }
+  uint32_t entry[kTasks];   // entry pc per task id, kUnbound when the task has no handler
+  uint32_t data_words = 0;  // SRAM words [0, data_words) the kernel's data may use
+  Kernel() {
+    for (auto& e : entry) e = kUnbound;
+  }
 };
 
-struct Placement {            // PEs in rect run kernel; tasks start activated / blocked per the masks
+struct Placement {  // PEs in rect run kernel; tasks start activated / blocked per the masks
   Rect rect;
   uint32_t kernel = 0;
   uint32_t activate_mask = 0;
   uint32_t block_mask = 0;
 };
 
-struct RouteSet {             // color's route at every PE in rect
+struct RouteSet {  // color's route at every PE in rect
   Rect rect;
   uint32_t color = 0;
-  uint32_t rx = kNoPort;      // Port the color arrives on
-  uint32_t tx_mask = 0;       // bit per Port it leaves on
+  uint32_t rx = kNoPort;  // Port the color arrives on
+  uint32_t tx_mask = 0;   // bit per Port it leaves on
 };
 
-struct SramInit {             // the same words at addr of every PE in rect
+struct SramInit {  // the same words at addr of every PE in rect
   Rect rect;
   uint32_t addr = 0;
   std::vector<uint32_t> words;
@@ -57,17 +59,17 @@ struct DsrInit {
   uint32_t word0 = 0, word1 = 0;
 };
 
-struct InStream {             // host -> fabric through an edge PE's off-grid port, one wavelet per cycle
+struct InStream {  // host -> fabric through an edge PE's off-grid port, one wavelet per cycle
   std::string name;
   uint32_t x = 0, y = 0, port = kWest, color = 0;
   std::vector<uint32_t> payload;
   std::vector<uint16_t> index;  // empty = 0, 1, 2, ...
 };
 
-struct OutStream {            // fabric -> host: every wavelet the edge PE sends through the port
+struct OutStream {  // fabric -> host: every wavelet the edge PE sends through the port
   std::string name;
   uint32_t x = 0, y = 0, port = kWest;
-  uint64_t capacity = 0;      // wavelets kept; more is an error (kTrapStreamOverflow)
+  uint64_t capacity = 0;  // wavelets kept; more is an error (kTrapStreamOverflow)
 };
 
 struct Image {
@@ -97,7 +99,9 @@ struct Image {
   uint32_t add_out_stream(OutStream s);
 };
 
-inline constexpr uint32_t port_bit(uint32_t port) { return 1u << port; }
+inline constexpr uint32_t port_bit(uint32_t port) {
+  return 1u << port;
+}
 
 // Versioned binary image file (docs/image-format.md).
 inline constexpr uint32_t kImageVersion = 1;

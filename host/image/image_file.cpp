@@ -23,9 +23,7 @@ class Writer {
     u32(uint32_t(s.size()));
     bytes(s.data(), s.size());
   }
-  void rect(const Rect& r) {
-    u32(r.x), u32(r.y), u32(r.w), u32(r.h);
-  }
+  void rect(const Rect& r) { u32(r.x), u32(r.y), u32(r.w), u32(r.h); }
   const std::string& data() const { return buf_; }
 
  private:
@@ -37,16 +35,32 @@ class Reader {
   Reader(std::string data, std::string path) : data_(std::move(data)), path_(std::move(path)) {}
   void bytes(void* p, size_t n, const char* what) {
     if (n > data_.size() - pos_) {
-      throw Error(path_ + ": truncated image: needed " + std::to_string(n) + " bytes for " + what + " at offset " +
-                  std::to_string(pos_) + ", file has " + std::to_string(data_.size()));
+      throw Error(path_ + ": truncated image: needed " + std::to_string(n) + " bytes for " + what +
+                  " at offset " + std::to_string(pos_) + ", file has " + std::to_string(data_.size()));
     }
     memcpy(p, data_.data() + pos_, n);
     pos_ += n;
   }
-  uint8_t u8(const char* what) { uint8_t v; bytes(&v, 1, what); return v; }
-  uint16_t u16(const char* what) { uint16_t v; bytes(&v, 2, what); return v; }
-  uint32_t u32(const char* what) { uint32_t v; bytes(&v, 4, what); return v; }
-  uint64_t u64(const char* what) { uint64_t v; bytes(&v, 8, what); return v; }
+  uint8_t u8(const char* what) {
+    uint8_t v;
+    bytes(&v, 1, what);
+    return v;
+  }
+  uint16_t u16(const char* what) {
+    uint16_t v;
+    bytes(&v, 2, what);
+    return v;
+  }
+  uint32_t u32(const char* what) {
+    uint32_t v;
+    bytes(&v, 4, what);
+    return v;
+  }
+  uint64_t u64(const char* what) {
+    uint64_t v;
+    bytes(&v, 8, what);
+    return v;
+  }
   // A count of items each at least min_bytes long: rejects counts the file cannot hold.
   uint64_t count(const char* what, uint64_t min_bytes) {
     const uint64_t n = u64(what);
@@ -58,7 +72,8 @@ class Reader {
   }
   std::string str(const char* what) {
     const uint64_t n = u32(what);
-    if (n > data_.size() - pos_) throw Error(path_ + ": corrupt image: string " + what + " of length " + std::to_string(n));
+    if (n > data_.size() - pos_)
+      throw Error(path_ + ": corrupt image: string " + what + " of length " + std::to_string(n));
     std::string s(data_.data() + pos_, n);
     pos_ += n;
     return s;
@@ -94,7 +109,8 @@ void save_image(const Image& im, const std::string& path) {
     for (const auto& in : k.code) w.u8(in.op), w.u8(in.a), w.u8(in.b), w.u8(in.c), w.u32(uint32_t(in.imm));
   }
   w.u64(im.placements.size());
-  for (const auto& p : im.placements) w.rect(p.rect), w.u32(p.kernel), w.u32(p.activate_mask), w.u32(p.block_mask);
+  for (const auto& p : im.placements)
+    w.rect(p.rect), w.u32(p.kernel), w.u32(p.activate_mask), w.u32(p.block_mask);
   w.u64(im.routes.size());
   for (const auto& r : im.routes) w.rect(r.rect), w.u32(r.color), w.u32(r.rx), w.u32(r.tx_mask);
   w.u64(im.srams.size());
@@ -115,7 +131,8 @@ void save_image(const Image& im, const std::string& path) {
     if (!s.index.empty()) w.bytes(s.index.data(), s.index.size() * 2);
   }
   w.u64(im.out_streams.size());
-  for (const auto& s : im.out_streams) w.str(s.name), w.u32(s.x), w.u32(s.y), w.u32(s.port), w.u64(s.capacity);
+  for (const auto& s : im.out_streams)
+    w.str(s.name), w.u32(s.x), w.u32(s.y), w.u32(s.port), w.u64(s.capacity);
   w.bytes(kEndMarker, 4);
 
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
@@ -131,11 +148,12 @@ Image load_image(const std::string& path) {
   Reader r(std::move(data), path);
   char magic[8];
   r.bytes(magic, 8, "magic");
-  if (memcmp(magic, kMagic, 8) != 0) throw Error(path + ": not a wafer image (bad magic; expected 'WAFERIMG')");
+  if (memcmp(magic, kMagic, 8) != 0)
+    throw Error(path + ": not a wafer image (bad magic; expected 'WAFERIMG')");
   const uint32_t version = r.u32("version");
   if (version != kImageVersion) {
-    throw Error(path + ": image version " + std::to_string(version) + " is not supported (this wafer reads version " +
-                std::to_string(kImageVersion) + ")");
+    throw Error(path + ": image version " + std::to_string(version) +
+                " is not supported (this wafer reads version " + std::to_string(kImageVersion) + ")");
   }
   Image im;
   im.width = r.u32("width");
@@ -157,7 +175,8 @@ Image load_image(const std::string& path) {
     p.block_mask = r.u32("block");
   }
   im.routes.resize(r.count("route count", 28));
-  for (auto& x : im.routes) x.rect = r.rect("route rect"), x.color = r.u32("color"), x.rx = r.u32("rx"), x.tx_mask = r.u32("tx");
+  for (auto& x : im.routes)
+    x.rect = r.rect("route rect"), x.color = r.u32("color"), x.rx = r.u32("rx"), x.tx_mask = r.u32("tx");
   im.srams.resize(r.count("SRAM initialiser count", 28));
   for (auto& s : im.srams) {
     s.rect = r.rect("SRAM rect"), s.addr = r.u32("SRAM address");
@@ -165,12 +184,15 @@ Image load_image(const std::string& path) {
     r.bytes(s.words.data(), s.words.size() * 4, "SRAM words");
   }
   im.regs.resize(r.count("register initialiser count", 24));
-  for (auto& x : im.regs) x.rect = r.rect("register rect"), x.reg = r.u32("register"), x.value = r.u32("value");
+  for (auto& x : im.regs)
+    x.rect = r.rect("register rect"), x.reg = r.u32("register"), x.value = r.u32("value");
   im.dsrs.resize(r.count("descriptor initialiser count", 28));
-  for (auto& d : im.dsrs) d.rect = r.rect("descriptor rect"), d.dsr = r.u32("dsr"), d.word0 = r.u32("w0"), d.word1 = r.u32("w1");
+  for (auto& d : im.dsrs)
+    d.rect = r.rect("descriptor rect"), d.dsr = r.u32("dsr"), d.word0 = r.u32("w0"), d.word1 = r.u32("w1");
   im.in_streams.resize(r.count("input stream count", 29));
   for (auto& s : im.in_streams) {
-    s.name = r.str("stream name"), s.x = r.u32("x"), s.y = r.u32("y"), s.port = r.u32("port"), s.color = r.u32("color");
+    s.name = r.str("stream name"), s.x = r.u32("x"), s.y = r.u32("y"), s.port = r.u32("port"),
+    s.color = r.u32("color");
     s.payload.resize(r.count("stream length", 4));
     r.bytes(s.payload.data(), s.payload.size() * 4, "stream payload");
     if (r.u8("index flag")) {
@@ -180,11 +202,13 @@ Image load_image(const std::string& path) {
   }
   im.out_streams.resize(r.count("output stream count", 24));
   for (auto& s : im.out_streams) {
-    s.name = r.str("stream name"), s.x = r.u32("x"), s.y = r.u32("y"), s.port = r.u32("port"), s.capacity = r.u64("capacity");
+    s.name = r.str("stream name"), s.x = r.u32("x"), s.y = r.u32("y"), s.port = r.u32("port"),
+    s.capacity = r.u64("capacity");
   }
   char end[4];
   r.bytes(end, 4, "end marker");
-  if (memcmp(end, kEndMarker, 4) != 0) throw Error(path + ": corrupt image: no end marker at offset " + std::to_string(r.pos() - 4));
+  if (memcmp(end, kEndMarker, 4) != 0)
+    throw Error(path + ": corrupt image: no end marker at offset " + std::to_string(r.pos() - 4));
   try {
     im.validate();
   } catch (const Error& e) {

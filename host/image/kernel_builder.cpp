@@ -5,13 +5,15 @@
 namespace wafer {
 
 KernelBuilder& KernelBuilder::task(uint32_t id) {
-  if (id >= uint32_t(kTasks)) throw Error("kernel '" + kernel_.name + "': task id " + std::to_string(id) + " (0..31)");
+  if (id >= uint32_t(kTasks))
+    throw Error("kernel '" + kernel_.name + "': task id " + std::to_string(id) + " (0..31)");
   kernel_.entry[id] = pc();
   return *this;
 }
 
 KernelBuilder& KernelBuilder::label(const std::string& name) {
-  if (!labels_.emplace(name, pc()).second) throw Error("kernel '" + kernel_.name + "': label '" + name + "' defined twice");
+  if (!labels_.emplace(name, pc()).second)
+    throw Error("kernel '" + kernel_.name + "': label '" + name + "' defined twice");
   return *this;
 }
 

@@ -19,9 +19,9 @@ struct VSrc {
 
 struct VecOpts {
   bool async = false;
-  uint8_t scalar_reg = 0;    // vfmac's scalar register
-  int done_task = -1;        // async only: task to act on at completion
-  bool done_unblock = false; // false: activate done_task; true: unblock it
+  uint8_t scalar_reg = 0;     // vfmac's scalar register
+  int done_task = -1;         // async only: task to act on at completion
+  bool done_unblock = false;  // false: activate done_task; true: unblock it
 };
 
 class KernelBuilder {
@@ -29,7 +29,7 @@ class KernelBuilder {
   explicit KernelBuilder(std::string name) { kernel_.name = std::move(name); }
 
   uint32_t pc() const { return uint32_t(kernel_.code.size()); }
-  KernelBuilder& task(uint32_t id);          // binds task `id` to the next instruction
+  KernelBuilder& task(uint32_t id);  // binds task `id` to the next instruction
   KernelBuilder& label(const std::string& name);
 
   void emit(uint8_t op, uint8_t a = 0, uint8_t b = 0, uint8_t c = 0, int32_t imm = 0);
@@ -54,8 +54,12 @@ class KernelBuilder {
   void activate(uint32_t task) { emit(kActivate, 0, 0, 0, int32_t(task)); }
   void block(uint32_t task) { emit(kBlock, 0, 0, 0, int32_t(task)); }
   void unblock(uint32_t task) { emit(kUnblock, 0, 0, 0, int32_t(task)); }
-  void send(uint32_t color, uint8_t r_payload, uint8_t r_index) { emit(kSend, r_payload, r_index, 0, int32_t(color)); }
-  void recv(uint32_t color, uint8_t r_payload, uint8_t r_index) { emit(kRecv, r_payload, r_index, 0, int32_t(color)); }
+  void send(uint32_t color, uint8_t r_payload, uint8_t r_index) {
+    emit(kSend, r_payload, r_index, 0, int32_t(color));
+  }
+  void recv(uint32_t color, uint8_t r_payload, uint8_t r_index) {
+    emit(kRecv, r_payload, r_index, 0, int32_t(color));
+  }
   // Descriptors.
   void dmem(uint8_t d, uint32_t base, uint32_t length, int32_t stride = 1);
   void dfabin(uint8_t d, uint32_t color, uint32_t length);

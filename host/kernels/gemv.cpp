@@ -19,7 +19,9 @@ struct SplitMix {
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
   }
-  float uniform() { return float(int32_t(next() >> 40) - (1 << 23)) / float(1 << 23); }  // [-1, 1), exact in fp32
+  float uniform() {
+    return float(int32_t(next() >> 40) - (1 << 23)) / float(1 << 23);
+  }  // [-1, 1), exact in fp32
 };
 
 uint32_t bits(float f) {
@@ -29,11 +31,11 @@ uint32_t bits(float f) {
 }
 
 // Registers of the gemv kernel (set per PE by the image).
-constexpr uint8_t kRegRows = 2;        // m_p: rows of the local block
-constexpr uint8_t kRegXLeft = 3;       // x elements still to come
-constexpr uint8_t kRegABase = 4;       // SRAM word of A's first column
-constexpr uint8_t kRegReceives = 6;    // 1 when a PE east of this one sends partial sums
-constexpr uint8_t kRegColumn = 9;      // scratch: address of column j
+constexpr uint8_t kRegRows = 2;      // m_p: rows of the local block
+constexpr uint8_t kRegXLeft = 3;     // x elements still to come
+constexpr uint8_t kRegABase = 4;     // SRAM word of A's first column
+constexpr uint8_t kRegReceives = 6;  // 1 when a PE east of this one sends partial sums
+constexpr uint8_t kRegColumn = 9;    // scratch: address of column j
 constexpr uint8_t kDAcc = 0, kDCol = 1, kDOut = 2, kDIn = 3;
 constexpr uint32_t kTaskReduce = 24;
 
@@ -81,18 +83,23 @@ Image build_gemv_image(const GemvProblem& g, const GemvLayout& layout) {
   const uint32_t P = layout.pe_rows, Q = layout.pe_cols;
   if (P == 0 || Q == 0) throw Error("gemv: empty PE rectangle");
   if (P > g.m || Q > g.n) {
-    throw Error("gemv: a " + std::to_string(P) + "x" + std::to_string(Q) + " PE rectangle needs at least one row and column of A per PE (A is " +
-                std::to_string(g.m) + "x" + std::to_string(g.n) + ")");
+    throw Error("gemv: a " + std::to_string(P) + "x" + std::to_string(Q) +
+                " PE rectangle needs at least one row and column of A per PE (A is " + std::to_string(g.m) +
+                "x" + std::to_string(g.n) + ")");
   }
-  if (g.a.size() != uint64_t(g.m) * g.n || g.x.size() != g.n || g.b.size() != g.m) throw Error("gemv: inconsistent problem sizes");
+  if (g.a.size() != uint64_t(g.m) * g.n || g.x.size() != g.n || g.b.size() != g.m)
+    throw Error("gemv: inconsistent problem sizes");
   const BlockSplit rows{g.m, P}, cols{g.n, Q};
   const uint32_t m_max = rows.max_size(), n_max = cols.max_size();
-  if (m_max > 0xFFFF) throw Error("gemv: " + std::to_string(m_max) + " rows per PE exceeds the 65535-element descriptor length");
+  if (m_max > 0xFFFF)
+    throw Error("gemv: " + std::to_string(m_max) +
+                " rows per PE exceeds the 65535-element descriptor length");
   const uint64_t data_words = uint64_t(m_max) + uint64_t(m_max) * n_max;  // acc, then A column-major
   const uint64_t code_words = 16 * kInstrWords;
   if (data_words + code_words > kSramWords) {
-    throw Error("gemv: a " + std::to_string(m_max) + "x" + std::to_string(n_max) + " block needs " + std::to_string(data_words) +
-                " data words per PE; with the code that exceeds the " + std::to_string(kSramWords) + "-word SRAM: use more PEs");
+    throw Error("gemv: a " + std::to_string(m_max) + "x" + std::to_string(n_max) + " block needs " +
+                std::to_string(data_words) + " data words per PE; with the code that exceeds the " +
+                std::to_string(kSramWords) + "-word SRAM: use more PEs");
   }
 
   Image im;
@@ -149,7 +156,8 @@ Image build_gemv_image(const GemvProblem& g, const GemvLayout& layout) {
       const uint32_t n = cols.size(q), c0 = cols.start(q);
       std::vector<uint32_t> words(uint64_t(m) * n);
       for (uint32_t j = 0; j < n; ++j) {
-        for (uint32_t i = 0; i < m; ++i) words[uint64_t(j) * m + i] = bits(g.a[uint64_t(r0 + i) * g.n + c0 + j]);
+        for (uint32_t i = 0; i < m; ++i)
+          words[uint64_t(j) * m + i] = bits(g.a[uint64_t(r0 + i) * g.n + c0 + j]);
       }
       im.sram(Rect::pe(q, p), a_base, std::move(words));
     }
@@ -166,11 +174,13 @@ std::vector<float> gemv_result(const Engine& engine, const GemvProblem& g, const
   for (uint32_t p = 0; p < layout.pe_rows; ++p) {
     const auto out = engine.output(p);
     if (out.size() != rows.size(p)) {
-      throw Error("gemv: output stream y" + std::to_string(p) + " holds " + std::to_string(out.size()) + " of " +
-                  std::to_string(rows.size(p)) + " elements");
+      throw Error("gemv: output stream y" + std::to_string(p) + " holds " + std::to_string(out.size()) +
+                  " of " + std::to_string(rows.size(p)) + " elements");
     }
     for (uint32_t i = 0; i < out.size(); ++i) {
-      if (out[i].index() != i) throw Error("gemv: stream y" + std::to_string(p) + " element " + std::to_string(i) + " has index " + std::to_string(out[i].index()));
+      if (out[i].index() != i)
+        throw Error("gemv: stream y" + std::to_string(p) + " element " + std::to_string(i) + " has index " +
+                    std::to_string(out[i].index()));
       y[rows.start(p) + i] = out[i].as_float();
     }
   }

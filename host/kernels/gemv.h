@@ -18,8 +18,8 @@
 namespace wafer {
 
 struct GemvProblem {
-  uint32_t m = 0, n = 0;      // A is m x n
-  std::vector<float> a;       // row-major
+  uint32_t m = 0, n = 0;  // A is m x n
+  std::vector<float> a;   // row-major
   std::vector<float> x, b;
 };
 
@@ -34,12 +34,12 @@ struct BlockSplit {
   uint32_t max_size() const { return total / parts + (total % parts ? 1 : 0); }
 };
 
-inline constexpr uint32_t kGemvXColor = 0;       // x broadcast down columns
-inline constexpr uint32_t kGemvReduceColorA = 1; // partial sums, even/odd columns alternate
+inline constexpr uint32_t kGemvXColor = 0;        // x broadcast down columns
+inline constexpr uint32_t kGemvReduceColorA = 1;  // partial sums, even/odd columns alternate
 inline constexpr uint32_t kGemvReduceColorB = 2;
 
 struct GemvLayout {
-  uint32_t pe_rows = 1, pe_cols = 1;  // P x Q
+  uint32_t pe_rows = 1, pe_cols = 1;         // P x Q
   uint32_t grid_width = 0, grid_height = 0;  // 0: the P x Q rectangle is the whole grid
 };
 

@@ -4,19 +4,19 @@
 
 namespace wafer {
 
-inline constexpr int kColors = 24;          // routable colors (virtual channels)
-inline constexpr int kQueueDepth = 2;       // per-color queue depth, router and core input
-inline constexpr int kRegs = 16;            // general 32-bit registers per core
-inline constexpr int kDsrs = 8;             // descriptor registers per core
-inline constexpr int kDsrWords = 2;         // words per descriptor
-inline constexpr int kTasks = 32;           // task ids: 0..23 data tasks, 24..31 local tasks
+inline constexpr int kColors = 24;     // routable colors (virtual channels)
+inline constexpr int kQueueDepth = 2;  // per-color queue depth, router and core input
+inline constexpr int kRegs = 16;       // general 32-bit registers per core
+inline constexpr int kDsrs = 8;        // descriptor registers per core
+inline constexpr int kDsrWords = 2;    // words per descriptor
+inline constexpr int kTasks = 32;      // task ids: 0..23 data tasks, 24..31 local tasks
 inline constexpr int kFirstLocalTask = 24;
-inline constexpr int kMicrothreads = 4;     // asynchronous vector-op slots
+inline constexpr int kMicrothreads = 4;             // asynchronous vector-op slots
 inline constexpr int kOpSlots = 1 + kMicrothreads;  // slot 0 = the main thread's synchronous op
-inline constexpr int kOpWords = 6;          // words of in-flight state per op slot
+inline constexpr int kOpWords = 6;                  // words of in-flight state per op slot
 inline constexpr uint32_t kSramBytes = 48 * 1024;
 inline constexpr uint32_t kSramWords = kSramBytes / 4;  // 12288 words
-inline constexpr uint32_t kInstrWords = 2;  // an instruction occupies 2 SRAM words (64 bits)
+inline constexpr uint32_t kInstrWords = 2;              // an instruction occupies 2 SRAM words (64 bits)
 inline constexpr uint32_t kNoKernel = 0xFFFFFFFFu;
 inline constexpr uint32_t kNoTask = 0xFFu;
 inline constexpr uint32_t kUnbound = 0xFFFFFFFFu;  // task entry of an unbound task

@@ -23,7 +23,9 @@ struct StepResult {
 };
 
 // ---- packed 2-bit queue counts
-WAFER_HD inline uint32_t count_of(uint64_t counts, uint32_t color) { return uint32_t(counts >> (2 * color)) & 3u; }
+WAFER_HD inline uint32_t count_of(uint64_t counts, uint32_t color) {
+  return uint32_t(counts >> (2 * color)) & 3u;
+}
 WAFER_HD inline uint64_t set_count(uint64_t counts, uint32_t color, uint32_t v) {
   return (counts & ~(uint64_t(3) << (2 * color))) | (uint64_t(v) << (2 * color));
 }
@@ -45,9 +47,15 @@ WAFER_HD inline uint32_t as_bits(float f) {
   if ((u & 0x7F800000u) == 0x7F800000u && (u & 0x007FFFFFu) != 0) return 0x7FC00000u;
   return u;
 }
-WAFER_HD inline uint32_t fp_add(uint32_t a, uint32_t b) { return as_bits(as_float(a) + as_float(b)); }
-WAFER_HD inline uint32_t fp_sub(uint32_t a, uint32_t b) { return as_bits(as_float(a) - as_float(b)); }
-WAFER_HD inline uint32_t fp_mul(uint32_t a, uint32_t b) { return as_bits(as_float(a) * as_float(b)); }
+WAFER_HD inline uint32_t fp_add(uint32_t a, uint32_t b) {
+  return as_bits(as_float(a) + as_float(b));
+}
+WAFER_HD inline uint32_t fp_sub(uint32_t a, uint32_t b) {
+  return as_bits(as_float(a) - as_float(b));
+}
+WAFER_HD inline uint32_t fp_mul(uint32_t a, uint32_t b) {
+  return as_bits(as_float(a) * as_float(b));
+}
 WAFER_HD inline uint32_t fp_fma(uint32_t a, uint32_t b, uint32_t c) {
   return as_bits(fmaf(as_float(a), as_float(b), as_float(c)));
 }
@@ -60,15 +68,29 @@ WAFER_HD inline uint32_t fp_max(uint32_t a, uint32_t b) {
   if (fb > fa) return b;
   return (a & 0x80000000u) ? b : a;
 }
-WAFER_HD inline bool fp_is_zero(uint32_t a) { return (a & 0x7FFFFFFFu) == 0; }
+WAFER_HD inline bool fp_is_zero(uint32_t a) {
+  return (a & 0x7FFFFFFFu) == 0;
+}
 
 // Neighbour of (x, y) in direction d, or false when off the grid.
 WAFER_HD inline bool neighbour(uint32_t w, uint32_t h, uint32_t x, uint32_t y, uint32_t d, uint32_t* q) {
   switch (d) {
-    case kNorth: if (y == 0) return false; *q = (y - 1) * w + x; return true;
-    case kSouth: if (y + 1 >= h) return false; *q = (y + 1) * w + x; return true;
-    case kWest: if (x == 0) return false; *q = y * w + x - 1; return true;
-    default: if (x + 1 >= w) return false; *q = y * w + x + 1; return true;
+    case kNorth:
+      if (y == 0) return false;
+      *q = (y - 1) * w + x;
+      return true;
+    case kSouth:
+      if (y + 1 >= h) return false;
+      *q = (y + 1) * w + x;
+      return true;
+    case kWest:
+      if (x == 0) return false;
+      *q = y * w + x - 1;
+      return true;
+    default:
+      if (x + 1 >= w) return false;
+      *q = y * w + x + 1;
+      return true;
   }
 }
 
@@ -155,7 +177,9 @@ class PeCycle {
     return m_.ops[uint64_t(slot * kOpSlotWords + word) * n_ + p_];
   }
   WAFER_HD uint32_t& reg(uint32_t r) const { return m_.regs[uint64_t(r) * n_ + p_]; }
-  WAFER_HD uint32_t& dsr(uint32_t d, uint32_t word) const { return m_.dsr[uint64_t(d * kDsrWords + word) * n_ + p_]; }
+  WAFER_HD uint32_t& dsr(uint32_t d, uint32_t word) const {
+    return m_.dsr[uint64_t(d * kDsrWords + word) * n_ + p_];
+  }
   WAFER_HD uint64_t& ctr(uint32_t c) const { return m_.ctr[uint64_t(c) * n_ + p_]; }
   WAFER_HD uint32_t route_of(uint32_t color) const {
     return (m_.route[uint64_t(color / 4) * n_ + p_] >> (8 * (color % 4))) & 0xFFu;
@@ -229,7 +253,8 @@ class PeCycle {
     uint32_t task = m_.task[p_];
     if (task == kNoTask) {
       const uint32_t data_ready = nonempty_mask(cq_) & k.bound_mask;
-      const uint32_t runnable = (data_ready | (m_.activated[p_] & k.bound_mask & 0xFF000000u)) & ~m_.blocked[p_];
+      const uint32_t runnable =
+          (data_ready | (m_.activated[p_] & k.bound_mask & 0xFF000000u)) & ~m_.blocked[p_];
       if (runnable != 0) {
         task = lowest_bit(runnable);
         m_.task[p_] = task;
@@ -331,28 +356,71 @@ class PeCycle {
     uint32_t next_pc = pc + 1;
     const uint32_t a = in.a, b = in.b, c = in.c;
     switch (in.op) {
-      case kNop: break;
-      case kRet: m_.task[p_] = kNoTask; break;
-      case kJmp: next_pc = uint32_t(in.imm); break;
-      case kBeqz: if (reg(a) == 0) next_pc = uint32_t(in.imm); break;
-      case kBnez: if (reg(a) != 0) next_pc = uint32_t(in.imm); break;
-      case kBlt: if (int32_t(reg(a)) < int32_t(reg(b))) next_pc = uint32_t(in.imm); break;
-      case kLi: reg(a) = uint32_t(in.imm); break;
-      case kMov: reg(a) = reg(b); break;
-      case kAdd: reg(a) = reg(b) + reg(c); break;
-      case kAddi: reg(a) = reg(b) + uint32_t(in.imm); break;
-      case kSub: reg(a) = reg(b) - reg(c); break;
-      case kMul: reg(a) = reg(b) * reg(c); break;
-      case kAnd: reg(a) = reg(b) & reg(c); break;
-      case kOr: reg(a) = reg(b) | reg(c); break;
-      case kXor: reg(a) = reg(b) ^ reg(c); break;
-      case kShl: reg(a) = reg(b) << (reg(c) & 31u); break;
-      case kShr: reg(a) = reg(b) >> (reg(c) & 31u); break;
-      case kFadd: reg(a) = fp_add(reg(b), reg(c)); break;
-      case kFsub: reg(a) = fp_sub(reg(b), reg(c)); break;
-      case kFmul: reg(a) = fp_mul(reg(b), reg(c)); break;
-      case kFmax: reg(a) = fp_max(reg(b), reg(c)); break;
-      case kFma: reg(a) = fp_fma(reg(b), reg(c), reg(a)); break;
+      case kNop:
+        break;
+      case kRet:
+        m_.task[p_] = kNoTask;
+        break;
+      case kJmp:
+        next_pc = uint32_t(in.imm);
+        break;
+      case kBeqz:
+        if (reg(a) == 0) next_pc = uint32_t(in.imm);
+        break;
+      case kBnez:
+        if (reg(a) != 0) next_pc = uint32_t(in.imm);
+        break;
+      case kBlt:
+        if (int32_t(reg(a)) < int32_t(reg(b))) next_pc = uint32_t(in.imm);
+        break;
+      case kLi:
+        reg(a) = uint32_t(in.imm);
+        break;
+      case kMov:
+        reg(a) = reg(b);
+        break;
+      case kAdd:
+        reg(a) = reg(b) + reg(c);
+        break;
+      case kAddi:
+        reg(a) = reg(b) + uint32_t(in.imm);
+        break;
+      case kSub:
+        reg(a) = reg(b) - reg(c);
+        break;
+      case kMul:
+        reg(a) = reg(b) * reg(c);
+        break;
+      case kAnd:
+        reg(a) = reg(b) & reg(c);
+        break;
+      case kOr:
+        reg(a) = reg(b) | reg(c);
+        break;
+      case kXor:
+        reg(a) = reg(b) ^ reg(c);
+        break;
+      case kShl:
+        reg(a) = reg(b) << (reg(c) & 31u);
+        break;
+      case kShr:
+        reg(a) = reg(b) >> (reg(c) & 31u);
+        break;
+      case kFadd:
+        reg(a) = fp_add(reg(b), reg(c));
+        break;
+      case kFsub:
+        reg(a) = fp_sub(reg(b), reg(c));
+        break;
+      case kFmul:
+        reg(a) = fp_mul(reg(b), reg(c));
+        break;
+      case kFmax:
+        reg(a) = fp_max(reg(b), reg(c));
+        break;
+      case kFma:
+        reg(a) = fp_fma(reg(b), reg(c), reg(a));
+        break;
       case kLd: {
         const uint32_t addr = reg(b) + uint32_t(in.imm);
         if (!data_addr_ok(addr)) return Outcome::kTrapped;
@@ -365,10 +433,18 @@ class PeCycle {
         sram(addr) = reg(a);
         break;
       }
-      case kActivate: m_.activated[p_] |= 1u << uint32_t(in.imm); break;
-      case kBlock: m_.blocked[p_] |= 1u << uint32_t(in.imm); break;
-      case kUnblock: m_.blocked[p_] &= ~(1u << uint32_t(in.imm)); break;
-      case kSend: push(m_.rq_pay, m_.rq_meta, rq_, uint32_t(in.imm), reg(a), reg(b) & 0xFFFFu); break;
+      case kActivate:
+        m_.activated[p_] |= 1u << uint32_t(in.imm);
+        break;
+      case kBlock:
+        m_.blocked[p_] |= 1u << uint32_t(in.imm);
+        break;
+      case kUnblock:
+        m_.blocked[p_] &= ~(1u << uint32_t(in.imm));
+        break;
+      case kSend:
+        push(m_.rq_pay, m_.rq_meta, rq_, uint32_t(in.imm), reg(a), reg(b) & 0xFFFFu);
+        break;
       case kRecv: {
         const uint32_t color = uint32_t(in.imm);
         const uint32_t payload = head_pay(m_.cq_pay, color);
@@ -385,11 +461,21 @@ class PeCycle {
         dsr(a, 1) = sram(addr + 1);
         break;
       }
-      case kDset0: dsr(a, 0) = uint32_t(in.imm); break;
-      case kDset1: dsr(a, 1) = uint32_t(in.imm); break;
-      case kDbase: dsr(a, 0) = (dsr(a, 0) & ~0xFFFFu) | (reg(b) & 0xFFFFu); break;
-      case kDlen: dsr(a, 1) = (dsr(a, 1) & ~0xFFFFu) | (reg(b) & 0xFFFFu); break;
-      default: trap(kTrapBadInstr, in.op); return Outcome::kTrapped;
+      case kDset0:
+        dsr(a, 0) = uint32_t(in.imm);
+        break;
+      case kDset1:
+        dsr(a, 1) = uint32_t(in.imm);
+        break;
+      case kDbase:
+        dsr(a, 0) = (dsr(a, 0) & ~0xFFFFu) | (reg(b) & 0xFFFFu);
+        break;
+      case kDlen:
+        dsr(a, 1) = (dsr(a, 1) & ~0xFFFFu) | (reg(b) & 0xFFFFu);
+        break;
+      default:
+        trap(kTrapBadInstr, in.op);
+        return Outcome::kTrapped;
     }
     if (trapped_) return Outcome::kTrapped;
     m_.pc[p_] = next_pc;
@@ -440,7 +526,8 @@ class PeCycle {
     uint32_t dk, dv, ds, s0k, s0v, s0s, s1k = kDescMem, s1v = 0, s1s = 0;
     bool skip = false;
     if (!decode_operand(in.a, false, &dk, &dv, &ds, &skip)) return Outcome::kTrapped;
-    if (!decode_operand(in.b, (flags & vflag::kS0IsReg) != 0, &s0k, &s0v, &s0s, nullptr)) return Outcome::kTrapped;
+    if (!decode_operand(in.b, (flags & vflag::kS0IsReg) != 0, &s0k, &s0v, &s0s, nullptr))
+      return Outcome::kTrapped;
     const bool binary = in.op != kVmov && in.op != kVfneg;
     if (binary && !decode_operand(in.c, (flags & vflag::kS1IsReg) != 0, &s1k, &s1v, &s1s, nullptr)) {
       return Outcome::kTrapped;
@@ -463,8 +550,9 @@ class PeCycle {
     op(slot, 0) = uint32_t(in.op) | opslot::kActive | (async ? opslot::kAsync : 0u) |
                   (done_task << opslot::kDoneTaskShift) |
                   ((flags & vflag::kDoneActivate) ? opslot::kDoneActivate : 0u) |
-                  ((flags & vflag::kDoneUnblock) ? opslot::kDoneUnblock : 0u) | (dk << opslot::kDstKindShift) |
-                  (s0k << opslot::kS0KindShift) | (s1k << opslot::kS1KindShift) | (skip ? opslot::kSkipZeros : 0u);
+                  ((flags & vflag::kDoneUnblock) ? opslot::kDoneUnblock : 0u) |
+                  (dk << opslot::kDstKindShift) | (s0k << opslot::kS0KindShift) |
+                  (s1k << opslot::kS1KindShift) | (skip ? opslot::kSkipZeros : 0u);
     op(slot, 1) = length;
     op(slot, 2) = dv;
     op(slot, 3) = s0v;
@@ -481,8 +569,12 @@ class PeCycle {
   // Reads element i of a source operand without side effects. Returns false on a trap.
   WAFER_HD bool peek(uint32_t kind, uint32_t value, uint32_t stride, uint32_t i, uint32_t* out) {
     switch (kind) {
-      case opslot::kOperandReg: *out = value; return true;
-      case kDescFabIn: *out = head_pay(m_.cq_pay, value); return true;
+      case opslot::kOperandReg:
+        *out = value;
+        return true;
+      case kDescFabIn:
+        *out = head_pay(m_.cq_pay, value);
+        return true;
       default: {
         const uint32_t addr = value + uint32_t(int32_t(int16_t(uint16_t(stride)))) * i;
         if (!data_addr_ok(addr)) return false;
@@ -512,14 +604,30 @@ class PeCycle {
     if (binary && !peek(s1k, s1v, op(slot, 6), i, &b)) return Outcome::kTrapped;
     uint32_t r;
     switch (opcode) {
-      case kVmov: r = a; break;
-      case kVfadd: r = fp_add(a, b); break;
-      case kVfsub: r = fp_sub(a, b); break;
-      case kVfmul: r = fp_mul(a, b); break;
-      case kVfmax: r = fp_max(a, b); break;
-      case kVfneg: r = a ^ 0x80000000u; break;
-      case kVfmac: r = fp_fma(b, op(slot, 7), a); break;
-      default: r = a + b; break;  // kViadd
+      case kVmov:
+        r = a;
+        break;
+      case kVfadd:
+        r = fp_add(a, b);
+        break;
+      case kVfsub:
+        r = fp_sub(a, b);
+        break;
+      case kVfmul:
+        r = fp_mul(a, b);
+        break;
+      case kVfmax:
+        r = fp_max(a, b);
+        break;
+      case kVfneg:
+        r = a ^ 0x80000000u;
+        break;
+      case kVfmac:
+        r = fp_fma(b, op(slot, 7), a);
+        break;
+      default:
+        r = a + b;
+        break;  // kViadd
     }
     const bool send = dk == kDescFabOut && !((w0 & opslot::kSkipZeros) && fp_is_zero(r));
     if (send && count_of(rq_, dv) >= uint32_t(kQueueDepth)) return Outcome::kStallOut;
@@ -627,7 +735,7 @@ class PeCycle {
   bool progress_ = false;
   bool trapped_ = false;
   bool slot_used_ = false;
-  uint32_t issued_ = 0;  // op slots filled this cycle: their first element runs next cycle
+  uint32_t issued_ = 0;       // op slots filled this cycle: their first element runs next cycle
   uint32_t trap_pc_ = kNoPc;  // instruction a trap is charged to (kNoPc: the router)
 };
 
@@ -640,11 +748,13 @@ WAFER_HD inline bool step_in_stream(const MachineView& m, uint32_t i, uint64_t t
   const uint32_t last = m.in_sent_last[i];
   uint32_t sent = 0;
   if (pos < s.length) {
-    const uint32_t queued = count_of(m.occ[uint64_t(prev) * m.n + s.pe], s.color) + (last == s.color + 1 ? 1u : 0u);
+    const uint32_t queued =
+        count_of(m.occ[uint64_t(prev) * m.n + s.pe], s.color) + (last == s.color + 1 ? 1u : 0u);
     if (queued < uint32_t(kQueueDepth)) {
       const uint64_t at = uint64_t(next) * m.edge_slots() + s.slot;
       m.edge_in_pay[at] = m.in_data_pay[s.offset + pos];
-      m.edge_in_meta[at] = kLinkValid | (s.color << 16) | (m.in_data_meta[s.offset + pos] & (0xFFFFu | kMetaCtrl));
+      m.edge_in_meta[at] =
+          kLinkValid | (s.color << 16) | (m.in_data_meta[s.offset + pos] & (0xFFFFu | kMetaCtrl));
       m.in_pos[i] = pos + 1;
       sent = s.color + 1;
       *progress = true;

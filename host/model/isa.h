@@ -22,45 +22,45 @@ static_assert(sizeof(Instr) == 8);
 enum Op : uint8_t {
   // --- control
   kNop = 0,
-  kRet,      // end the running task
-  kJmp,      // pc = imm
-  kBeqz,     // if r[a] == 0: pc = imm
-  kBnez,     // if r[a] != 0: pc = imm
-  kBlt,      // if (int)r[a] < (int)r[b]: pc = imm
+  kRet,   // end the running task
+  kJmp,   // pc = imm
+  kBeqz,  // if r[a] == 0: pc = imm
+  kBnez,  // if r[a] != 0: pc = imm
+  kBlt,   // if (int)r[a] < (int)r[b]: pc = imm
   // --- integer
-  kLi,       // r[a] = imm
-  kMov,      // r[a] = r[b]
-  kAdd,      // r[a] = r[b] + r[c]
-  kAddi,     // r[a] = r[b] + imm
-  kSub,      // r[a] = r[b] - r[c]
-  kMul,      // r[a] = r[b] * r[c]       (low 32 bits)
-  kAnd,      // r[a] = r[b] & r[c]
-  kOr,       // r[a] = r[b] | r[c]
-  kXor,      // r[a] = r[b] ^ r[c]
-  kShl,      // r[a] = r[b] << (r[c] & 31)
-  kShr,      // r[a] = r[b] >> (r[c] & 31)  (logical)
+  kLi,    // r[a] = imm
+  kMov,   // r[a] = r[b]
+  kAdd,   // r[a] = r[b] + r[c]
+  kAddi,  // r[a] = r[b] + imm
+  kSub,   // r[a] = r[b] - r[c]
+  kMul,   // r[a] = r[b] * r[c]       (low 32 bits)
+  kAnd,   // r[a] = r[b] & r[c]
+  kOr,    // r[a] = r[b] | r[c]
+  kXor,   // r[a] = r[b] ^ r[c]
+  kShl,   // r[a] = r[b] << (r[c] & 31)
+  kShr,   // r[a] = r[b] >> (r[c] & 31)  (logical)
   // --- fp32 scalar (bit patterns in registers)
-  kFadd,     // r[a] = r[b] + r[c]
-  kFsub,     // r[a] = r[b] - r[c]
-  kFmul,     // r[a] = r[b] * r[c]
-  kFmax,     // r[a] = max(r[b], r[c])
-  kFma,      // r[a] = fma(r[b], r[c], r[a])   (one rounding)
+  kFadd,  // r[a] = r[b] + r[c]
+  kFsub,  // r[a] = r[b] - r[c]
+  kFmul,  // r[a] = r[b] * r[c]
+  kFmax,  // r[a] = max(r[b], r[c])
+  kFma,   // r[a] = fma(r[b], r[c], r[a])   (one rounding)
   // --- memory
-  kLd,       // r[a] = sram[r[b] + imm]
-  kSt,       // sram[r[b] + imm] = r[a]
+  kLd,  // r[a] = sram[r[b] + imm]
+  kSt,  // sram[r[b] + imm] = r[a]
   // --- tasks
   kActivate,  // activate local task imm (24..31)
   kBlock,     // block task imm (0..31)
   kUnblock,   // unblock task imm (0..31)
   // --- fabric, one wavelet
-  kSend,     // push wavelet (payload r[a], index r[b] & 0xFFFF) on color imm; stalls while full
-  kRecv,     // pop wavelet of color imm: r[a] = payload, r[b] = index; stalls while empty
+  kSend,  // push wavelet (payload r[a], index r[b] & 0xFFFF) on color imm; stalls while full
+  kRecv,  // pop wavelet of color imm: r[a] = payload, r[b] = index; stalls while empty
   // --- descriptors
-  kDld,      // d[a] = sram[r[b] + imm], sram[r[b] + imm + 1]
-  kDset0,    // d[a].word0 = imm
-  kDset1,    // d[a].word1 = imm
-  kDbase,    // d[a].base = r[b] & 0xFFFF (color for fabric descriptors)
-  kDlen,     // d[a].length = r[b] & 0xFFFF
+  kDld,    // d[a] = sram[r[b] + imm], sram[r[b] + imm + 1]
+  kDset0,  // d[a].word0 = imm
+  kDset1,  // d[a].word1 = imm
+  kDbase,  // d[a].base = r[b] & 0xFFFF (color for fabric descriptors)
+  kDlen,   // d[a].length = r[b] & 0xFFFF
   kScalarOpCount,
   // --- vector operations over descriptors: d[a] = f(d[b], src c) element by element
   kFirstVectorOp = 64,
@@ -75,7 +75,9 @@ enum Op : uint8_t {
   kVectorOpEnd,
 };
 
-WAFER_HD inline bool is_vector_op(uint32_t op) { return op >= kFirstVectorOp && op < kVectorOpEnd; }
+WAFER_HD inline bool is_vector_op(uint32_t op) {
+  return op >= kFirstVectorOp && op < kVectorOpEnd;
+}
 
 // Vector-instruction immediate flags.
 // Operand fields: a = destination descriptor, b = source 0, c = source 1.
@@ -108,10 +110,18 @@ WAFER_HD inline uint32_t desc_word0(DescKind kind, uint32_t base_or_color, bool 
 WAFER_HD inline uint32_t desc_word1(uint32_t length, int32_t stride) {
   return (length & 0xFFFFu) | (uint32_t(uint16_t(int16_t(stride))) << 16);
 }
-WAFER_HD inline uint32_t desc_base(uint32_t w0) { return w0 & 0xFFFFu; }
-WAFER_HD inline DescKind desc_kind(uint32_t w0) { return DescKind((w0 >> 16) & 3u); }
-WAFER_HD inline uint32_t desc_len(uint32_t w1) { return w1 & 0xFFFFu; }
-WAFER_HD inline int32_t desc_stride(uint32_t w1) { return int32_t(int16_t(uint16_t(w1 >> 16))); }
+WAFER_HD inline uint32_t desc_base(uint32_t w0) {
+  return w0 & 0xFFFFu;
+}
+WAFER_HD inline DescKind desc_kind(uint32_t w0) {
+  return DescKind((w0 >> 16) & 3u);
+}
+WAFER_HD inline uint32_t desc_len(uint32_t w1) {
+  return w1 & 0xFFFFu;
+}
+WAFER_HD inline int32_t desc_stride(uint32_t w1) {
+  return int32_t(int16_t(uint16_t(w1 >> 16)));
+}
 
 // Name of an opcode for reports and the disassembler ("?" when unknown).
 const char* op_name(uint32_t op);

@@ -6,49 +6,92 @@ namespace wafer {
 
 const char* op_name(uint32_t op) {
   switch (op) {
-    case kNop: return "nop";
-    case kRet: return "ret";
-    case kJmp: return "jmp";
-    case kBeqz: return "beqz";
-    case kBnez: return "bnez";
-    case kBlt: return "blt";
-    case kLi: return "li";
-    case kMov: return "mov";
-    case kAdd: return "add";
-    case kAddi: return "addi";
-    case kSub: return "sub";
-    case kMul: return "mul";
-    case kAnd: return "and";
-    case kOr: return "or";
-    case kXor: return "xor";
-    case kShl: return "shl";
-    case kShr: return "shr";
-    case kFadd: return "fadd";
-    case kFsub: return "fsub";
-    case kFmul: return "fmul";
-    case kFmax: return "fmax";
-    case kFma: return "fma";
-    case kLd: return "ld";
-    case kSt: return "st";
-    case kActivate: return "activate";
-    case kBlock: return "block";
-    case kUnblock: return "unblock";
-    case kSend: return "send";
-    case kRecv: return "recv";
-    case kDld: return "dld";
-    case kDset0: return "dset0";
-    case kDset1: return "dset1";
-    case kDbase: return "dbase";
-    case kDlen: return "dlen";
-    case kVmov: return "vmov";
-    case kVfadd: return "vfadd";
-    case kVfsub: return "vfsub";
-    case kVfmul: return "vfmul";
-    case kVfmax: return "vfmax";
-    case kVfneg: return "vfneg";
-    case kVfmac: return "vfmac";
-    case kViadd: return "viadd";
-    default: return "?";
+    case kNop:
+      return "nop";
+    case kRet:
+      return "ret";
+    case kJmp:
+      return "jmp";
+    case kBeqz:
+      return "beqz";
+    case kBnez:
+      return "bnez";
+    case kBlt:
+      return "blt";
+    case kLi:
+      return "li";
+    case kMov:
+      return "mov";
+    case kAdd:
+      return "add";
+    case kAddi:
+      return "addi";
+    case kSub:
+      return "sub";
+    case kMul:
+      return "mul";
+    case kAnd:
+      return "and";
+    case kOr:
+      return "or";
+    case kXor:
+      return "xor";
+    case kShl:
+      return "shl";
+    case kShr:
+      return "shr";
+    case kFadd:
+      return "fadd";
+    case kFsub:
+      return "fsub";
+    case kFmul:
+      return "fmul";
+    case kFmax:
+      return "fmax";
+    case kFma:
+      return "fma";
+    case kLd:
+      return "ld";
+    case kSt:
+      return "st";
+    case kActivate:
+      return "activate";
+    case kBlock:
+      return "block";
+    case kUnblock:
+      return "unblock";
+    case kSend:
+      return "send";
+    case kRecv:
+      return "recv";
+    case kDld:
+      return "dld";
+    case kDset0:
+      return "dset0";
+    case kDset1:
+      return "dset1";
+    case kDbase:
+      return "dbase";
+    case kDlen:
+      return "dlen";
+    case kVmov:
+      return "vmov";
+    case kVfadd:
+      return "vfadd";
+    case kVfsub:
+      return "vfsub";
+    case kVfmul:
+      return "vfmul";
+    case kVfmax:
+      return "vfmax";
+    case kVfneg:
+      return "vfneg";
+    case kVfmac:
+      return "vfmac";
+    case kViadd:
+      return "viadd";
+    default:
+      return "?";
   }
 }
 

@@ -25,20 +25,25 @@ struct RunProgress {
 
 // What one cycle did, summed over the machine (OR of the per-PE and per-stream results).
 struct CycleSummary {
-  bool progress;    // anything moved or computed
-  bool pending;     // anything in flight or runnable
-  bool trapped;     // a PE trapped or an output stream overflowed
+  bool progress;  // anything moved or computed
+  bool pending;   // anything in flight or runnable
+  bool trapped;   // a PE trapped or an output stream overflowed
 };
 
 WAFER_HD inline uint32_t after_cycle(RunProgress& r, const RunLimits& lim, const CycleSummary& s,
                                      uint64_t watched_output_received) {
   r.cycles_done += 1;
   r.quiet_cycles = (s.pending && !s.progress) ? r.quiet_cycles + 1 : 0;
-  if (s.trapped) r.stop = kStopTrap;
-  else if (lim.output_stream >= 0 && watched_output_received >= lim.output_count) r.stop = kStopOutputs;
-  else if (lim.until_quiescent && !s.pending) r.stop = kStopQuiescent;
-  else if (r.quiet_cycles >= lim.watchdog_cycles) r.stop = kStopStall;
-  else if (r.cycles_done >= lim.max_cycles) r.stop = kStopCycleLimit;
+  if (s.trapped)
+    r.stop = kStopTrap;
+  else if (lim.output_stream >= 0 && watched_output_received >= lim.output_count)
+    r.stop = kStopOutputs;
+  else if (lim.until_quiescent && !s.pending)
+    r.stop = kStopQuiescent;
+  else if (r.quiet_cycles >= lim.watchdog_cycles)
+    r.stop = kStopStall;
+  else if (r.cycles_done >= lim.max_cycles)
+    r.stop = kStopCycleLimit;
   return r.stop;
 }
 

@@ -17,26 +17,26 @@ inline constexpr int kOpSlotWords = 8;  // words per in-flight vector-op slot (l
 
 // Per-PE counters kept by the cycle function. Idle cycles are derived: cycles - busy - stalls.
 enum Counter : uint32_t {
-  kCtrBusy = 0,         // core advanced (instruction or vector element)
-  kCtrStallFabricIn,    // core had work but waited on an empty fabric input
-  kCtrStallFabricOut,   // ... on a full fabric output
-  kCtrStallSlot,        // ... on the arithmetic slot, taken by another op
-  kCtrStallThread,      // ... for a free microthread
-  kCtrRouterBlocked,    // router had a wavelet it could not move (no credit or port taken)
-  kCtrWaveletsIn,       // wavelets taken in from the four links
-  kCtrWaveletsOut,      // wavelets put on the four links (a multicast counts once per link)
-  kCtrArith,            // uses of the arithmetic slot (scalar instructions + arithmetic elements)
+  kCtrBusy = 0,        // core advanced (instruction or vector element)
+  kCtrStallFabricIn,   // core had work but waited on an empty fabric input
+  kCtrStallFabricOut,  // ... on a full fabric output
+  kCtrStallSlot,       // ... on the arithmetic slot, taken by another op
+  kCtrStallThread,     // ... for a free microthread
+  kCtrRouterBlocked,   // router had a wavelet it could not move (no credit or port taken)
+  kCtrWaveletsIn,      // wavelets taken in from the four links
+  kCtrWaveletsOut,     // wavelets put on the four links (a multicast counts once per link)
+  kCtrArith,           // uses of the arithmetic slot (scalar instructions + arithmetic elements)
   kCounterCount
 };
 const char* counter_name(uint32_t c);
 
 enum TrapCause : uint32_t {
   kTrapNone = 0,
-  kTrapSramRange,       // SRAM access outside the PE's data memory (value = word address)
-  kTrapNoRoute,         // wavelet arrived on a port that is not its color's rx (value = color | port<<8)
-  kTrapOffGrid,         // wavelet routed off the grid where no output stream is attached (value = color | port<<8)
-  kTrapRampNotRx,       // core sent on a color whose rx is not the ramp (value = color)
-  kTrapBadInstr,        // unknown opcode or pc outside the kernel (value = opcode or pc)
+  kTrapSramRange,  // SRAM access outside the PE's data memory (value = word address)
+  kTrapNoRoute,    // wavelet arrived on a port that is not its color's rx (value = color | port<<8)
+  kTrapOffGrid,    // wavelet routed off the grid where no output stream is attached (value = color | port<<8)
+  kTrapRampNotRx,  // core sent on a color whose rx is not the ramp (value = color)
+  kTrapBadInstr,   // unknown opcode or pc outside the kernel (value = opcode or pc)
   kTrapBadOperand,      // invalid descriptor, register, task id or color (value = the operand)
   kTrapQueueOverflow,   // internal invariant: a credit-checked queue overflowed (value = color)
   kTrapStreamOverflow,  // an output stream received more than its capacity (value = stream id)
@@ -49,61 +49,71 @@ inline constexpr uint32_t kFlagTrapped = 1u << 0;
 inline constexpr uint32_t kFlagHasWork = 1u << 1;  // not idle: must be stepped next cycle
 
 // X(type, name, elements per PE)
-#define WAFER_PE_FIELDS(X)                                                                           \
-  X(uint32_t, flags, 1)                /* kFlag* */                                                  \
-  X(uint32_t, kernel, 1)               /* kernel id or kNoKernel */                                  \
-  X(uint32_t, pc, 1)                   /* next instruction of the running task */                    \
-  X(uint32_t, task, 1)                 /* running task id or kNoTask */                              \
-  X(uint32_t, activated, 1)            /* local tasks activated (bit = task id) */                   \
-  X(uint32_t, blocked, 1)              /* tasks blocked (bit = task id) */                           \
-  X(uint32_t, rr, 1)                   /* bits 0..7 router color pointer, 8..15 slot pointer */      \
-  X(uint32_t, lastsent, 1)             /* per direction 8 bits: 0x80 | color sent last cycle */      \
-  X(uint32_t, regs, kRegs)                                                                           \
-  X(uint32_t, dsr, kDsrs * kDsrWords)                                                                \
-  X(uint32_t, ops, kOpSlots * kOpSlotWords)                                                          \
-  X(uint64_t, occ, 2)                  /* router queue counts, 2 bits per color, double-buffered */  \
-  X(uint32_t, rq_pay, kColors * kQueueDepth)                                                         \
-  X(uint32_t, rq_meta, kColors * kQueueDepth)                                                        \
-  X(uint64_t, cq_count, 1)             /* core input queue counts, 2 bits per color */               \
-  X(uint32_t, cq_pay, kColors * kQueueDepth)                                                         \
-  X(uint32_t, cq_meta, kColors * kQueueDepth)                                                        \
-  X(uint32_t, route, kColors / 4)      /* 8 bits per color: rx (bits 0..2), tx mask (bits 3..7) */   \
-  X(uint32_t, link_pay, 2 * kDirs)     /* outgoing link registers [buffer * 4 + direction] */        \
-  X(uint32_t, link_meta, 2 * kDirs)    /* kLinkValid | color << 16 | ctrl << 21 | index */           \
-  X(uint64_t, ctr, kCounterCount)                                                                    \
-  X(uint64_t, trap_cycle, 1)                                                                         \
-  X(uint32_t, trap_cause, 1)                                                                         \
-  X(uint32_t, trap_pc, 1)                                                                            \
+#define WAFER_PE_FIELDS(X)                                                                      \
+  X(uint32_t, flags, 1)     /* kFlag* */                                                        \
+  X(uint32_t, kernel, 1)    /* kernel id or kNoKernel */                                        \
+  X(uint32_t, pc, 1)        /* next instruction of the running task */                          \
+  X(uint32_t, task, 1)      /* running task id or kNoTask */                                    \
+  X(uint32_t, activated, 1) /* local tasks activated (bit = task id) */                         \
+  X(uint32_t, blocked, 1)   /* tasks blocked (bit = task id) */                                 \
+  X(uint32_t, rr, 1)        /* bits 0..7 router color pointer, 8..15 slot pointer */            \
+  X(uint32_t, lastsent, 1)  /* per direction 8 bits: 0x80 | color sent last cycle */            \
+  X(uint32_t, regs, kRegs)                                                                      \
+  X(uint32_t, dsr, kDsrs* kDsrWords)                                                            \
+  X(uint32_t, ops, kOpSlots* kOpSlotWords)                                                      \
+  X(uint64_t, occ, 2) /* router queue counts, 2 bits per color, double-buffered */              \
+  X(uint32_t, rq_pay, kColors* kQueueDepth)                                                     \
+  X(uint32_t, rq_meta, kColors* kQueueDepth)                                                    \
+  X(uint64_t, cq_count, 1) /* core input queue counts, 2 bits per color */                      \
+  X(uint32_t, cq_pay, kColors* kQueueDepth)                                                     \
+  X(uint32_t, cq_meta, kColors* kQueueDepth)                                                    \
+  X(uint32_t, route, kColors / 4)   /* 8 bits per color: rx (bits 0..2), tx mask (bits 3..7) */ \
+  X(uint32_t, link_pay, 2 * kDirs)  /* outgoing link registers [buffer * 4 + direction] */      \
+  X(uint32_t, link_meta, 2 * kDirs) /* kLinkValid | color << 16 | ctrl << 21 | index */         \
+  X(uint64_t, ctr, kCounterCount)                                                               \
+  X(uint64_t, trap_cycle, 1)                                                                    \
+  X(uint32_t, trap_cause, 1)                                                                    \
+  X(uint32_t, trap_pc, 1)                                                                       \
   X(uint32_t, trap_value, 1)
 
 // Wavelet metadata word (queues and links). Queues hold index | ctrl; links add color and valid.
 inline constexpr uint32_t kLinkValid = 1u << 31;
 inline constexpr uint32_t kMetaCtrl = 1u << 21;
-WAFER_HD inline uint32_t meta_index(uint32_t meta) { return meta & 0xFFFFu; }
-WAFER_HD inline uint32_t meta_color(uint32_t meta) { return (meta >> 16) & 0x1Fu; }
+WAFER_HD inline uint32_t meta_index(uint32_t meta) {
+  return meta & 0xFFFFu;
+}
+WAFER_HD inline uint32_t meta_color(uint32_t meta) {
+  return (meta >> 16) & 0x1Fu;
+}
 
 // Route byte of a color: rx port (kNoPort = no route) and tx port mask.
-WAFER_HD inline uint32_t route_byte(uint32_t rx, uint32_t tx_mask) { return (rx & 7u) | ((tx_mask & 31u) << 3); }
-WAFER_HD inline uint32_t route_rx(uint32_t byte) { return byte & 7u; }
-WAFER_HD inline uint32_t route_tx(uint32_t byte) { return (byte >> 3) & 31u; }
+WAFER_HD inline uint32_t route_byte(uint32_t rx, uint32_t tx_mask) {
+  return (rx & 7u) | ((tx_mask & 31u) << 3);
+}
+WAFER_HD inline uint32_t route_rx(uint32_t byte) {
+  return byte & 7u;
+}
+WAFER_HD inline uint32_t route_tx(uint32_t byte) {
+  return (byte >> 3) & 31u;
+}
 inline constexpr uint32_t kNoRouteByte = kNoPort;  // rx = none, tx = {}
 
 // Shared read-only table entry of a kernel.
 struct KernelInfo {
-  uint32_t code_offset;   // first instruction in the shared code array
-  uint32_t code_len;      // instructions
-  uint32_t mem_limit;     // data words a PE running it may address: [0, mem_limit)
-  uint32_t bound_mask;    // tasks with a handler
-  uint32_t entry[kTasks]; // entry pc per task, kUnbound if none
+  uint32_t code_offset;    // first instruction in the shared code array
+  uint32_t code_len;       // instructions
+  uint32_t mem_limit;      // data words a PE running it may address: [0, mem_limit)
+  uint32_t bound_mask;     // tasks with a handler
+  uint32_t entry[kTasks];  // entry pc per task, kUnbound if none
 };
 
 // A host input stream: feeds wavelets into an edge PE's off-grid port, at most one per cycle.
 struct InStreamInfo {
-  uint32_t pe;        // edge PE
-  uint32_t port;      // off-grid direction at that PE
+  uint32_t pe;    // edge PE
+  uint32_t port;  // off-grid direction at that PE
   uint32_t color;
-  uint32_t slot;      // edge slot (see edge_slot)
-  uint64_t offset;    // first wavelet in in_data_*
+  uint32_t slot;    // edge slot (see edge_slot)
+  uint64_t offset;  // first wavelet in in_data_*
   uint64_t length;
 };
 
@@ -113,7 +123,7 @@ struct OutStreamInfo {
   uint32_t port;
   uint32_t slot;
   uint32_t pad;
-  uint64_t offset;    // first element in out_data_*
+  uint64_t offset;  // first element in out_data_*
   uint64_t capacity;
 };
 
@@ -131,7 +141,7 @@ struct MachineView {
   const Instr* code = nullptr;
 
   // Off-grid links, one slot per edge port (edge_slot), double-buffered like PE links.
-  uint32_t* edge_in_pay = nullptr;   // [buffer * slots + slot]: written by input streams
+  uint32_t* edge_in_pay = nullptr;  // [buffer * slots + slot]: written by input streams
   uint32_t* edge_in_meta = nullptr;
   uint32_t* edge_out_pay = nullptr;  // written by edge PEs, drained by output streams
   uint32_t* edge_out_meta = nullptr;
@@ -147,18 +157,24 @@ struct MachineView {
   uint32_t* out_data_pay = nullptr;
   uint32_t* out_data_meta = nullptr;
   uint64_t* out_received = nullptr;
-  uint32_t* out_overflow = nullptr;        // set once a stream exceeded its capacity
+  uint32_t* out_overflow = nullptr;  // set once a stream exceeded its capacity
 
-  WAFER_HD uint32_t edge_slots() const { return 2 * width + 2 * height; }
+  WAFER_HD uint32_t edge_slots() const {
+    return 2 * width + 2 * height;
+  }
 };
 
 // Edge slot of PE (x, y)'s off-grid port d; slots number the north edge, south, west, east in turn.
 WAFER_HD inline uint32_t edge_slot(uint32_t width, uint32_t height, uint32_t x, uint32_t y, uint32_t d) {
   switch (d) {
-    case kNorth: return x;
-    case kSouth: return width + x;
-    case kWest: return 2 * width + y;
-    default: return 2 * width + height + y;
+    case kNorth:
+      return x;
+    case kSouth:
+      return width + x;
+    case kWest:
+      return 2 * width + y;
+    default:
+      return 2 * width + height + y;
   }
 }
 

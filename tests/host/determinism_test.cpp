@@ -41,7 +41,8 @@ TEST(Determinism, HashSeesASingleBitAnywhere) {
   auto words = b->read_sram(1, 1, 3, 1);
   b->write_sram(1, 1, 3, {words[0] ^ 1u});
   EXPECT_NE(a->state_hash(), b->state_hash());
-  EXPECT_NE(a->snapshot().first_difference(b->snapshot()).find("field sram, PE(1,1), element 3"), std::string::npos)
+  EXPECT_NE(a->snapshot().first_difference(b->snapshot()).find("field sram, PE(1,1), element 3"),
+            std::string::npos)
       << a->snapshot().first_difference(b->snapshot());
 }
 

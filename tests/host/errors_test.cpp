@@ -11,10 +11,10 @@ RunResult run_to_stop(Image im, uint64_t watchdog = 100) {
   // A stopped machine stays stopped and says the same thing again.
   const RunResult again = e->run({.max_cycles = 10});
   EXPECT_EQ(again.cycles, 0u);
-  EXPECT_EQ(again.describe(), std::string("stopped after 0 cycles: ") + stop_reason_name(r.reason) +
-                                  r.describe().substr(r.describe().find('\n') == std::string::npos
-                                                          ? r.describe().size()
-                                                          : r.describe().find('\n')));
+  EXPECT_EQ(again.describe(),
+            std::string("stopped after 0 cycles: ") + stop_reason_name(r.reason) +
+                r.describe().substr(r.describe().find('\n') == std::string::npos ? r.describe().size()
+                                                                                 : r.describe().find('\n')));
   std::printf("%s\n", r.describe().c_str());
   return r;
 }
@@ -72,7 +72,8 @@ TEST(Errors, WaveletWithNoRoute) {
   EXPECT_EQ(r.trap->x, 1u);
   EXPECT_EQ(r.trap->cycle, 2u);  // injected in cycle 0, at PE(0,0) in cycle 1, at PE(1,0) in cycle 2
   EXPECT_EQ(r.trap->cause, kTrapNoRoute);
-  expect_contains(r.trap->describe(), "PE(1,0) cycle 2: wavelet with no route: a wavelet of color 5 arrived on port W");
+  expect_contains(r.trap->describe(),
+                  "PE(1,0) cycle 2: wavelet with no route: a wavelet of color 5 arrived on port W");
 }
 
 TEST(Errors, WaveletSentOffTheGrid) {
@@ -88,7 +89,8 @@ TEST(Errors, WaveletSentOffTheGrid) {
   ASSERT_EQ(r.reason, StopReason::kTrap);
   EXPECT_EQ(r.trap->cycle, 0u);
   EXPECT_EQ(r.trap->cause, kTrapOffGrid);
-  expect_contains(r.trap->describe(), "PE(1,0) cycle 0: wavelet sent off the grid: color 9 is routed out of port N");
+  expect_contains(r.trap->describe(),
+                  "PE(1,0) cycle 0: wavelet sent off the grid: color 9 is routed out of port N");
 }
 
 TEST(Errors, CoreSendsOnColorWithoutRampRoute) {
@@ -101,7 +103,8 @@ TEST(Errors, CoreSendsOnColorWithoutRampRoute) {
   im.place(Rect::pe(0, 0), im.add_kernel(k.build(0)), 1u << 24);
   const RunResult r = run_to_stop(im);
   ASSERT_EQ(r.reason, StopReason::kTrap);
-  expect_contains(r.trap->describe(), "core sent on color 3, whose route at this PE takes input from nowhere");
+  expect_contains(r.trap->describe(),
+                  "core sent on color 3, whose route at this PE takes input from nowhere");
 }
 
 TEST(Errors, StalledFabricReportsWhoWaitsOnWhat) {

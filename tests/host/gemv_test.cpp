@@ -43,11 +43,11 @@ TEST_P(GemvTest, MatchesFloat64ReferenceWithinFp32Bound) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, GemvTest,
-                         ::testing::Values(GemvCase{8, 8, 2, 2, 1}, GemvCase{16, 12, 4, 3, 2},    // non-square
-                                           GemvCase{17, 23, 3, 5, 3},                            // non-divisible
+                         ::testing::Values(GemvCase{8, 8, 2, 2, 1}, GemvCase{16, 12, 4, 3, 2},  // non-square
+                                           GemvCase{17, 23, 3, 5, 3},  // non-divisible
                                            GemvCase{64, 64, 1, 8, 4}, GemvCase{64, 64, 8, 1, 5},  // 1xN, Nx1
-                                           GemvCase{101, 89, 7, 13, 6},                          // primes
-                                           GemvCase{5, 7, 5, 7, 7}));                            // one element per PE
+                                           GemvCase{101, 89, 7, 13, 6},                           // primes
+                                           GemvCase{5, 7, 5, 7, 7}));  // one element per PE
 
 }  // namespace
 }  // namespace wafer

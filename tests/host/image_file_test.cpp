@@ -56,7 +56,8 @@ TEST(ImageFile, DamagedFilesGiveClearErrors) {
   v2[8] = 2;
   write(v2);
   EXPECT_NE(error_of([&] { load_image(path); }).find("image version 2 is not supported"), std::string::npos);
-  EXPECT_NE(error_of([&] { load_image(temp_path("does_not_exist")); }).find("cannot open"), std::string::npos);
+  EXPECT_NE(error_of([&] { load_image(temp_path("does_not_exist")); }).find("cannot open"),
+            std::string::npos);
   std::filesystem::remove(path);
 }
 
@@ -64,7 +65,9 @@ TEST(ImageFile, ValidationNamesTheOffendingItem) {
   Image im;
   im.width = 4, im.height = 4;
   im.route({2, 2, 4, 1}, 3, kWest, port_bit(kEast));
-  EXPECT_NE(error_of([&] { im.validate(); }).find("route 0 (color 3): rectangle x=2 y=2 w=4 h=1 is empty or outside the 4x4 grid"),
+  EXPECT_NE(error_of([&] {
+              im.validate();
+            }).find("route 0 (color 3): rectangle x=2 y=2 w=4 h=1 is empty or outside the 4x4 grid"),
             std::string::npos);
   im.routes = {{{0, 0, 1, 1}, 24, kWest, port_bit(kEast)}};
   EXPECT_NE(error_of([&] { im.validate(); }).find("color 24 does not exist"), std::string::npos);
@@ -76,18 +79,24 @@ TEST(ImageFile, ValidationNamesTheOffendingItem) {
   big.code.resize(100, Instr{kNop, 0, 0, 0, 0});
   big.data_words = kSramWords - 150;
   im.add_kernel(big);
-  EXPECT_NE(error_of([&] { im.validate(); }).find("kernel 'big' does not fit in SRAM: 100 instructions (200 words) + 12138 data words > 12288"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of([&] {
+        im.validate();
+      }).find("kernel 'big' does not fit in SRAM: 100 instructions (200 words) + 12138 data words > 12288"),
+      std::string::npos);
   im.kernels[0].data_words = 0;
   im.kernels[0].code[5] = Instr{200, 0, 0, 0, 0};
-  EXPECT_NE(error_of([&] { im.validate(); }).find("kernel 'big' pc 5 (?): unknown opcode 200"), std::string::npos);
+  EXPECT_NE(error_of([&] { im.validate(); }).find("kernel 'big' pc 5 (?): unknown opcode 200"),
+            std::string::npos);
   im.kernels[0].code[5] = Instr{kJmp, 0, 0, 0, 100};
   EXPECT_NE(error_of([&] { im.validate(); }).find("branch target 100 outside"), std::string::npos);
   im.kernels[0].code[5] = Instr{kNop, 0, 0, 0, 0};
   InStream s;
   s.name = "mid", s.x = 1, s.y = 1, s.port = kWest;
   im.add_in_stream(s);
-  EXPECT_NE(error_of([&] { im.validate(); }).find("input stream 'mid': port W of PE(1,1) is not an off-grid edge port"),
+  EXPECT_NE(error_of([&] {
+              im.validate();
+            }).find("input stream 'mid': port W of PE(1,1) is not an off-grid edge port"),
             std::string::npos);
 }
 

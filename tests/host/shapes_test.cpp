@@ -35,9 +35,15 @@ void check_relay(uint32_t width, uint32_t height, uint32_t row) {
   EXPECT_EQ(e->cycle(), uint64_t(kCount - 1) + width + 2);
 }
 
-TEST(Shapes, OneByN) { check_relay(1, 1, 0), check_relay(257, 1, 0); }
-TEST(Shapes, NByOne) { check_relay(1, 131, 67); }
-TEST(Shapes, Primes) { check_relay(13, 17, 16), check_relay(101, 7, 3); }
+TEST(Shapes, OneByN) {
+  check_relay(1, 1, 0), check_relay(257, 1, 0);
+}
+TEST(Shapes, NByOne) {
+  check_relay(1, 131, 67);
+}
+TEST(Shapes, Primes) {
+  check_relay(13, 17, 16), check_relay(101, 7, 3);
+}
 
 TEST(Shapes, FullWse3GridLoadsAndRuns) {
   const uint32_t width = 762, height = 1172;

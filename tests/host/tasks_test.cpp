@@ -10,8 +10,8 @@ TEST(Tasks, DataTaskRunsOncePerWaveletWithPayloadAndIndex) {
   im.width = 1, im.height = 1;
   KernelBuilder k("store_by_index");
   k.task(kColor);
-  k.st(0, 1, 0);      // sram[index] = payload
-  k.addi(5, 5, 1);    // count runs
+  k.st(0, 1, 0);    // sram[index] = payload
+  k.addi(5, 5, 1);  // count runs
   k.ret();
   im.place(Rect::pe(0, 0), im.add_kernel(k.build(64)));
   im.route(Rect::pe(0, 0), kColor, kWest, port_bit(kRamp));
@@ -49,16 +49,16 @@ TEST(Tasks, ActivationPriorityByIdAndBlockUnblock) {
   KernelBuilder k("tasks");
   k.task(24);
   log_task(k, 24);
-  k.activate(27);     // activated, but 26 (lower id) runs first
+  k.activate(27);  // activated, but 26 (lower id) runs first
   k.activate(26);
-  k.activate(25);     // 25 is blocked: it waits
+  k.activate(25);  // 25 is blocked: it waits
   k.ret();
   k.task(26);
   log_task(k, 26);
   k.ret();
   k.task(27);
   log_task(k, 27);
-  k.unblock(25);      // now 25 (lowest runnable) runs next
+  k.unblock(25);  // now 25 (lowest runnable) runs next
   k.activate(28);
   k.ret();
   k.task(25);
@@ -78,7 +78,7 @@ TEST(Tasks, AsyncVectorOpActivatesTaskOnCompletion) {
   KernelBuilder k("async");
   k.task(24);
   k.vec(kVmov, 0, VSrc::d(1), VSrc::d(0), {.async = true, .done_task = 25});  // cycle 0
-  log_task(k, 24);    // runs while the move proceeds
+  log_task(k, 24);                                                            // runs while the move proceeds
   k.ret();
   k.task(25);
   log_task(k, 25);
@@ -110,7 +110,7 @@ TEST(Tasks, AsyncCompletionCanUnblockATask) {
   KernelBuilder k("unblock_on_done");
   k.task(24);
   log_task(k, 24);
-  k.activate(25);     // blocked: waits for the op
+  k.activate(25);  // blocked: waits for the op
   k.vec(kVmov, 0, VSrc::d(1), VSrc::d(0), {.async = true, .done_task = 25, .done_unblock = true});
   k.ret();
   k.task(25);

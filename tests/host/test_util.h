@@ -11,7 +11,9 @@
 
 namespace wafer::test {
 
-inline std::unique_ptr<Engine> cpu(unsigned threads = 1) { return make_engine("cpu", {.threads = threads}); }
+inline std::unique_ptr<Engine> cpu(unsigned threads = 1) {
+  return make_engine("cpu", {.threads = threads});
+}
 
 // Runs exactly n cycles (fails the test if the run stops early).
 inline void run_cycles(Engine& e, uint64_t n) {

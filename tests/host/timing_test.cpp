@@ -34,14 +34,18 @@ void check_hop_latency(uint32_t hops) {
   const uint64_t arrive = 1 + hops;  // cycle index in which it enters the destination core queue
   run_cycles(*e, arrive);            // cycles 0 .. arrive-1
   EXPECT_EQ(core_queue_count(e->snapshot(), hops, 0, kColor), 0u) << "present one cycle early, hops=" << hops;
-  run_cycles(*e, 1);                 // cycle `arrive`
+  run_cycles(*e, 1);  // cycle `arrive`
   const MachineState s = e->snapshot();
   ASSERT_EQ(core_queue_count(s, hops, 0, kColor), 1u) << "absent at the documented cycle, hops=" << hops;
   EXPECT_EQ(s.cq_pay[uint64_t(kColor * kQueueDepth) * s.n + hops], 77u);
 }
 
-TEST(Timing, OneHopArrivesAtExactCycle) { check_hop_latency(1); }
-TEST(Timing, LongPathArrivesAtExactCycle) { check_hop_latency(97); }
+TEST(Timing, OneHopArrivesAtExactCycle) {
+  check_hop_latency(1);
+}
+TEST(Timing, LongPathArrivesAtExactCycle) {
+  check_hop_latency(97);
+}
 
 TEST(Timing, MulticastDeliversToEveryTargetInTheSameCycle) {
   Image im;
@@ -52,7 +56,8 @@ TEST(Timing, MulticastDeliversToEveryTargetInTheSameCycle) {
   k.ret();
   const uint32_t kid = im.add_kernel(k.build(0));
   im.place(Rect::pe(1, 1), kid, 1u << 24);
-  im.route(Rect::pe(1, 1), kColor, kRamp, port_bit(kNorth) | port_bit(kEast) | port_bit(kSouth) | port_bit(kWest));
+  im.route(Rect::pe(1, 1), kColor, kRamp,
+           port_bit(kNorth) | port_bit(kEast) | port_bit(kSouth) | port_bit(kWest));
   im.route(Rect::pe(1, 0), kColor, kSouth, port_bit(kRamp));
   im.route(Rect::pe(2, 1), kColor, kWest, port_bit(kRamp));
   im.route(Rect::pe(1, 2), kColor, kNorth, port_bit(kRamp));
@@ -98,8 +103,12 @@ void check_one_element_per_cycle(uint8_t op) {
   EXPECT_EQ(e->cycle(), 1u + kLen + 1u);
 }
 
-TEST(Timing, VectorMoveOneElementPerCycle) { check_one_element_per_cycle(kVmov); }
-TEST(Timing, VectorAddOneElementPerCycle) { check_one_element_per_cycle(kVfadd); }
+TEST(Timing, VectorMoveOneElementPerCycle) {
+  check_one_element_per_cycle(kVmov);
+}
+TEST(Timing, VectorAddOneElementPerCycle) {
+  check_one_element_per_cycle(kVfadd);
+}
 
 // Two asynchronous ops of length L issued back to back, then ret. Arithmetic ops share the one slot with
 // the issues and the ret: 2L + 3 slot uses, one per cycle, so both finish in cycle 2L + 2. Moves need no
@@ -137,7 +146,6 @@ TEST(Timing, ArithmeticSlotIsSharedMovesAreNot) {
   EXPECT_EQ(mov.last_cycle, L + 1);
   EXPECT_EQ(mov.arith_uses, 3u);  // the two issues and the ret
 }
-
 
 // A wavelet relayed through cores (vmov fabric-in -> fabric-out on every PE in between) costs one more
 // cycle per core it passes: sent by PE(0,0) in cycle 0, through the cores of PE(1..k-1, 0), it reaches the
