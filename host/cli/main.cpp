@@ -13,7 +13,9 @@ void usage() {
       "usage: wafer COMMAND [options]   (wafer COMMAND --help for its options)\n"
       "  run FILE    run an image file (.wimg) or a text program on an engine\n"
       "  gemv        build, run and check the GEMV checkerboard example (the default job)\n"
-      "  info        grid presets, memory an image needs on a grid, GPU status\n");
+      "  info        grid presets, memory an image needs on a grid, GPU status\n"
+      "  asm PROG    assemble a text program into an image file (-o IMAGE)\n"
+      "  disasm IMG  print an image file as program text\n");
 }
 
 }  // namespace
@@ -29,6 +31,8 @@ int main(int argc, char** argv) {
     if (cmd == "run") return wafer::cli::run_command(argc - 1, argv + 1);
     if (cmd == "gemv") return wafer::cli::gemv_command(argc - 1, argv + 1);
     if (cmd == "info") return wafer::cli::info_command(argc - 1, argv + 1);
+    if (cmd == "asm") return wafer::cli::asm_command(argc - 1, argv + 1);
+    if (cmd == "disasm") return wafer::cli::disasm_command(argc - 1, argv + 1);
     std::fprintf(stderr, "wafer: unknown command '%s'\n", cmd.c_str());
     usage();
     return 2;

@@ -4,6 +4,7 @@
 #include <cxxopts.hpp>
 #include <fstream>
 
+#include "host/asm/assembler.h"
 #include "host/cli/commands.h"
 #include "host/cli/run_summary.h"
 #include "host/engine/engine.h"
@@ -29,7 +30,9 @@ int run_command(int argc, char** argv) {
     std::printf("%s\n", opts.help().c_str());
     return args.count("help") ? 0 : 2;
   }
-  const Image im = load_program_or_image(args["file"].as<std::string>());
+  const AsmParams params =
+      parse_params(args.count("param") ? args["param"].as<std::vector<std::string>>() : std::vector<std::string>{});
+  const Image im = load_program_or_image(args["file"].as<std::string>(), params.overrides);
   auto engine = make_engine(args["engine"].as<std::string>(), {.threads = args["threads"].as<unsigned>()});
   engine->load(im);
   const auto t0 = std::chrono::steady_clock::now();
