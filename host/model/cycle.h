@@ -29,10 +29,25 @@ WAFER_HD inline uint32_t count_of(uint64_t counts, uint32_t color) {
 WAFER_HD inline uint64_t set_count(uint64_t counts, uint32_t color, uint32_t v) {
   return (counts & ~(uint64_t(3) << (2 * color))) | (uint64_t(v) << (2 * color));
 }
+// Bit c set when color c's count is non-zero: OR each 2-bit count into its low bit, then compact the
+// even bits (a branch-free pext).
 WAFER_HD inline uint32_t nonempty_mask(uint64_t counts) {
-  uint32_t m = 0;
-  for (uint32_t c = 0; c < uint32_t(kColors); ++c) m |= (count_of(counts, c) != 0 ? 1u : 0u) << c;
-  return m;
+  uint64_t x = (counts | (counts >> 1)) & 0x5555555555555555ull;
+  x = (x | (x >> 1)) & 0x3333333333333333ull;
+  x = (x | (x >> 2)) & 0x0F0F0F0F0F0F0F0Full;
+  x = (x | (x >> 4)) & 0x00FF00FF00FF00FFull;
+  x = (x | (x >> 8)) & 0x0000FFFF0000FFFFull;
+  x = (x | (x >> 16)) & 0x00000000FFFFFFFFull;
+  return uint32_t(x);
+}
+
+// Index of the lowest set bit; v must be non-zero.
+WAFER_HD inline uint32_t lowest_bit(uint32_t v) {
+#if defined(__CUDA_ARCH__)
+  return uint32_t(__ffs(int(v)) - 1);
+#else
+  return uint32_t(__builtin_ctz(v));
+#endif
 }
 
 // ---- fp32 helpers: results are canonicalised so NaN bit patterns match on every executor.
@@ -305,15 +320,6 @@ class PeCycle {
     } else if (stalls & (1u << uint32_t(Outcome::kStallThread))) {
       ++ctr(kCtrStallThread);
     }
-  }
-
-  WAFER_HD static uint32_t lowest_bit(uint32_t v) {
-    uint32_t i = 0;
-    while (!(v & 1u)) {
-      v >>= 1;
-      ++i;
-    }
-    return i;
   }
 
   WAFER_HD bool take_slot() {
@@ -674,9 +680,12 @@ class PeCycle {
     uint32_t used = 0;
     int first_moved = -1;
     bool blocked = false;
-    for (uint32_t k = 0; k < uint32_t(kColors); ++k) {
-      const uint32_t color = (first + k) % uint32_t(kColors);
-      if (!(nonempty & (1u << color))) continue;
+    // Non-empty colors in round-robin order: first, first + 1, ..., 23, then 0, ..., first - 1.
+    uint32_t todo_hi = nonempty & (0xFFFFFFFFu << first), todo_lo = nonempty & ~(0xFFFFFFFFu << first);
+    while (todo_hi | todo_lo) {
+      uint32_t& todo = todo_hi ? todo_hi : todo_lo;
+      const uint32_t color = lowest_bit(todo);
+      todo &= todo - 1;
       const uint32_t tx = route_tx(route_of(color));
       bool ok = (tx & used) == 0 && tx != 0;
       uint32_t q[kDirs];
