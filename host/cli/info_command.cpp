@@ -40,13 +40,14 @@ int info_command(int argc, char** argv) {
   const uint64_t pes = uint64_t(grid.width) * grid.height;
   const uint64_t bytes = MachineState::bytes_needed(grid.width, grid.height, sram_words);
   const GpuStatus gpu = gpu_status();
+  const uint64_t gpu_bytes = gpu_bytes_needed(grid.width, grid.height, sram_words);
 
   if (args.count("json")) {
     JsonWriter j;
     j.begin_object().field("width", grid.width).field("height", grid.height).field("pes", pes);
     j.field("sram_words", sram_words).field("state_bytes", bytes);
     j.field("gpu_built", gpu.built).field("gpu_present", gpu.present).field("gpu", gpu.summary);
-    j.field("fits_gpu", gpu.present && bytes <= gpu.free_bytes).end_object();
+    j.field("gpu_bytes", gpu_bytes).field("fits_gpu", gpu.present && gpu_bytes <= gpu.free_bytes).end_object();
     std::printf("%s\n", j.str().c_str());
     return 0;
   }
@@ -62,10 +63,13 @@ int info_command(int argc, char** argv) {
   std::printf("engines built: ");
   for (const auto& n : engine_names()) std::printf("%s ", n.c_str());
   std::printf("\nGPU: %s\n", gpu.summary.c_str());
-  if (gpu.present) {
-    std::printf("fits on the GPU: %s (%.3f GiB needed, %.3f GiB free)\n",
-                bytes <= gpu.free_bytes ? "yes" : "no", double(bytes) / double(1ull << 30),
-                double(gpu.free_bytes) / double(1ull << 30));
+  if (gpu.built) {
+    std::printf("CUDA engine would allocate %.3f GiB of device memory", double(gpu_bytes) / double(1ull << 30));
+    if (gpu.present) {
+      std::printf(": %s (%.3f GiB free)", gpu_bytes <= gpu.free_bytes ? "fits" : "does NOT fit",
+                  double(gpu.free_bytes) / double(1ull << 30));
+    }
+    std::printf("\n");
   }
   return 0;
 }

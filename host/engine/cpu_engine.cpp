@@ -91,21 +91,26 @@ class CpuEngine final : public Engine {
   }
   void activate(Rect rect, uint32_t task) override {
     require_loaded();
-    if (rect.w == 0 || rect.h == 0 || uint64_t(rect.x) + rect.w > s_.width ||
-        uint64_t(rect.y) + rect.h > s_.height) {
+    if (rect.w == 0 || rect.h == 0 || uint64_t(rect.x) + rect.w > s_.width || uint64_t(rect.y) + rect.h > s_.height) {
       throw Error("activate: rectangle outside the grid");
+    }
+    // Validate every PE before changing any, so a rejected call leaves the machine as it was.
+    for (uint32_t y = rect.y; y < rect.y + rect.h; ++y) {
+      for (uint32_t x = rect.x; x < rect.x + rect.w; ++x) {
+        const uint64_t p = uint64_t(y) * s_.width + x;
+        if (s_.kernel[p] == kNoKernel) {
+          throw Error("activate: PE(" + std::to_string(x) + "," + std::to_string(y) + ") runs no kernel");
+        }
+        const KernelInfo& k = s_.kernels[s_.kernel[p]];
+        if (task < uint32_t(kFirstLocalTask) || task >= uint32_t(kTasks) || !(k.bound_mask & (1u << task))) {
+          throw Error("activate: task " + std::to_string(task) + " is not a bound local task of kernel '" +
+                      s_.kernel_names[s_.kernel[p]] + "' at PE(" + std::to_string(x) + "," + std::to_string(y) + ")");
+        }
+      }
     }
     for (uint32_t y = rect.y; y < rect.y + rect.h; ++y) {
       for (uint32_t x = rect.x; x < rect.x + rect.w; ++x) {
         const uint64_t p = uint64_t(y) * s_.width + x;
-        if (s_.kernel[p] == kNoKernel)
-          throw Error("activate: PE(" + std::to_string(x) + "," + std::to_string(y) + ") runs no kernel");
-        const KernelInfo& k = s_.kernels[s_.kernel[p]];
-        if (task < uint32_t(kFirstLocalTask) || task >= uint32_t(kTasks) || !(k.bound_mask & (1u << task))) {
-          throw Error("activate: task " + std::to_string(task) + " is not a bound local task of kernel '" +
-                      s_.kernel_names[s_.kernel[p]] + "' at PE(" + std::to_string(x) + "," +
-                      std::to_string(y) + ")");
-        }
         s_.activated[p] |= 1u << task;
         if (!(s_.blocked[p] & (1u << task))) s_.flags[p] |= kFlagHasWork;
       }

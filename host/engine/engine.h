@@ -105,5 +105,8 @@ struct GpuStatus {
   uint64_t free_bytes = 0, total_bytes = 0;
 };
 GpuStatus gpu_status(int device = 0);
+// Device memory the CUDA engine allocates for a grid (state, per-buffer rounding, scratch); where the CUDA
+// engine is not built, the state size alone.
+uint64_t gpu_bytes_needed(uint32_t width, uint32_t height, uint32_t sram_words);
 
 }  // namespace wafer

@@ -6,6 +6,7 @@
 #include "host/model/error.h"
 #if WAFER_HAVE_CUDA
 #include "cuda/cuda_engine.h"
+#include "cuda/device_memory.h"
 #endif
 
 namespace wafer {
@@ -55,6 +56,14 @@ bool cuda_engine_built() {
 #endif
 }
 
+uint64_t gpu_bytes_needed(uint32_t width, uint32_t height, uint32_t sram_words) {
+#if WAFER_HAVE_CUDA
+  return device_bytes_for_grid(width, height, sram_words);
+#else
+  return MachineState::bytes_needed(width, height, sram_words);
+#endif
+}
+
 GpuStatus gpu_status(int device) {
   GpuStatus g;
 #if WAFER_HAVE_CUDA
@@ -67,7 +76,7 @@ GpuStatus gpu_status(int device) {
                 std::to_string(info.total_bytes >> 20) + " MiB, " + std::to_string(info.free_bytes >> 20) +
                 " MiB free)";
   } else {
-    g.summary = "no CUDA device: " + info.why_not;
+    g.summary = info.why_not;
   }
 #else
   (void)device;

@@ -141,5 +141,19 @@ TEST(Tasks, HostActivateLaunchesATask) {
   EXPECT_THROW(e->activate(Rect::pe(1, 0), 29), Error);  // not bound
 }
 
+TEST(Tasks, RejectedActivateChangesNothing) {
+  Image im;
+  im.width = 2, im.height = 1;
+  KernelBuilder k("launch");
+  k.task(30);
+  k.ret();
+  im.place(Rect::pe(0, 0), im.add_kernel(k.build(0)));  // PE(1,0) runs no kernel
+  auto e = test::cpu();
+  e->load(im);
+  const uint64_t before = e->state_hash();
+  EXPECT_THROW(e->activate({0, 0, 2, 1}, 30), Error);
+  EXPECT_EQ(e->state_hash(), before);
+}
+
 }  // namespace
 }  // namespace wafer

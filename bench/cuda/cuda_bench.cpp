@@ -1,0 +1,211 @@
+// CUDA engine throughput against the CPU engine, on the same workloads in one run: PE-cycles per second of
+// each, their ratio, whether both ended in the same state, bytes of device memory moved per PE-cycle (the
+// floor of traffic_model.h) and the bandwidth that implies against a device-to-device copy measured in the
+// same run. Prints a table and JSON (bench/results/ keeps them with the device, the commit and the command).
+#include <chrono>
+#include <cstdio>
+#include <cxxopts.hpp>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "bench/cuda/copy_bandwidth.h"
+#include "bench/cuda/traffic_model.h"
+#include "bench/workloads.h"
+#include "cuda/cuda_engine.h"
+#include "host/cli/json.h"
+#include "host/engine/engine.h"
+#include "host/model/error.h"
+
+using namespace wafer;
+
+namespace {
+
+struct Timing {
+  double seconds = 0;
+  uint64_t cycles = 0;
+  uint64_t hash = 0;
+  std::string stop;
+};
+
+struct Job {
+  bench::Workload workload;
+  bool until_quiescent = true;
+};
+
+Timing time_run(Engine& e, const Job& job) {
+  e.load(job.workload.image);
+  RunRequest q;
+  q.max_cycles = job.workload.max_cycles;
+  q.until_quiescent = job.until_quiescent;
+  const auto t0 = std::chrono::steady_clock::now();
+  const RunResult r = e.run(q);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (r.reason != StopReason::kCycleLimit && r.reason != StopReason::kQuiescent) {
+    throw Error(job.workload.name + " on " + e.name() + ": run stopped: " + r.describe());
+  }
+  return {s, e.cycle(), e.state_hash(), stop_reason_name(r.reason)};
+}
+
+// The commit measured, "+dirty" when the tree has changes: results must name what produced them.
+std::string source_commit() {
+  auto first_line = [](const std::string& cmd) {
+    std::string out;
+    if (FILE* f = popen(cmd.c_str(), "r")) {
+      char buf[256];
+      if (fgets(buf, sizeof buf, f)) out = buf;
+      pclose(f);
+    }
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r')) out.pop_back();
+    return out;
+  };
+  const std::string dir = WAFER_SOURCE_DIR;
+  std::string commit = first_line("git -C '" + dir + "' rev-parse HEAD 2>/dev/null");
+  if (commit.empty()) return "unknown";
+  if (!first_line("git -C '" + dir + "' status --porcelain --untracked-files=no 2>/dev/null").empty())
+    commit += "+dirty";
+  return commit;
+}
+
+// The whole wafer with no kernel: every PE takes the idle path every cycle, so the traffic model is exact
+// here and this row calibrates the others.
+Job idle_wafer(uint64_t cycles) {
+  Image im;
+  im.width = kPresets[1].width, im.height = kPresets[1].height;
+  return {{"wse3_idle", im, cycles, "762x1172 PEs, no kernel: the idle path only (traffic model exact)"},
+          false};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cxxopts::Options opts("wafer_bench_cuda", "CUDA vs CPU engine PE-cycles per second, and device bandwidth");
+  opts.add_options()("quick", "few cycles: a smoke run")("json", "also write JSON to this file",
+                                                         cxxopts::value<std::string>())(
+      "cpu-threads", "CPU engine threads (0 = hardware threads)",
+      cxxopts::value<unsigned>()->default_value("0"))("no-cpu",
+                                                      "time the CUDA engine only (no ratio, no state check)")(
+      "device", "CUDA device", cxxopts::value<int>()->default_value("0"))(
+      "block", "threads per block", cxxopts::value<uint32_t>()->default_value("256"))(
+      "batch", "cycles per host round trip", cxxopts::value<uint32_t>()->default_value("256"))(
+      "no-graph", "launch cycles one by one instead of replaying a CUDA graph")(
+      "copy-mib", "buffer size of the copy-bandwidth measurement",
+      cxxopts::value<uint64_t>()->default_value("1024"))("h,help", "show help");
+  const auto args = opts.parse(argc, argv);
+  if (args.count("help")) {
+    std::printf("%s\n", opts.help().c_str());
+    return 0;
+  }
+  std::string command;
+  for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+  const int device = args["device"].as<int>();
+  const CudaDeviceInfo info = cuda_device_info(device);
+  if (!info.present) {
+    std::fprintf(stderr, "wafer_bench_cuda: %s: nothing to measure\n", info.why_not.c_str());
+    return 2;
+  }
+  unsigned cpu_threads = args["cpu-threads"].as<unsigned>();
+  if (cpu_threads == 0) cpu_threads = std::max(1u, std::thread::hardware_concurrency());
+  const bool with_cpu = args.count("no-cpu") == 0;
+  const bool quick = args.count("quick") > 0;
+  CudaLaunchConfig launch;
+  launch.block_size = args["block"].as<uint32_t>();
+  launch.batch_cycles = args["batch"].as<uint32_t>();
+  launch.use_graph = args.count("no-graph") == 0;
+  bool all_match = true;
+  try {
+    const bench::CopyBandwidth copy =
+        bench::measure_copy_bandwidth(args["copy-mib"].as<uint64_t>() << 20, 10);
+    const std::string commit = source_commit();
+    std::printf("device %d: %s (sm_%d%d, %d SMs, %s), CUDA runtime %d, driver %d\n", device,
+                info.name.c_str(), info.cc_major, info.cc_minor, info.multiprocessors,
+                format_gib(info.total_bytes).c_str(), info.runtime_version, info.driver_version);
+    std::printf("commit %s\ncommand %s\n", commit.c_str(), command.c_str());
+    std::printf("device-to-device copy: %.1f GB/s (read + write, %llu MiB buffer)\n",
+                copy.bytes_per_second / 1e9, (unsigned long long)(copy.bytes >> 20));
+    std::printf("launch: block %u, batch %u, %s; CPU engine: %u threads\n\n", launch.block_size,
+                launch.batch_cycles, launch.use_graph ? "graphs" : "loop", cpu_threads);
+
+    JsonWriter j;
+    j.begin_object().field("benchmark", "cuda_engine").field("commit", commit).field("command", command);
+    j.key("device").begin_object().field("index", device).field("name", info.name);
+    j.field("compute_capability", std::to_string(info.cc_major) + "." + std::to_string(info.cc_minor));
+    j.field("multiprocessors", info.multiprocessors).field("total_bytes", info.total_bytes);
+    j.field("cuda_runtime", info.runtime_version).field("cuda_driver", info.driver_version).end_object();
+    j.field("copy_bytes_per_second", copy.bytes_per_second).field("copy_buffer_bytes", copy.bytes);
+    j.field("block_size", launch.block_size).field("batch_cycles", launch.batch_cycles);
+    j.field("cuda_graphs", launch.use_graph).field("cpu_threads", cpu_threads);
+    j.field("floor_bytes_per_pe_cycle", bench::kIdlePeBytes);
+    j.key("results").begin_array();
+
+    std::printf("%-15s %8s %7s %11s %13s %11s %13s %8s %6s %6s %10s %6s  %s\n", "workload", "PEs", "cycles",
+                "cuda s", "cuda PE-c/s", "cpu s", "cpu PE-c/s", "ratio", "state", "B/PE-c", "GB/s", "%copy",
+                "note");
+    std::vector<Job> jobs;
+    for (auto& w : bench::standard_workloads(quick)) jobs.push_back({std::move(w), true});
+    jobs.push_back(idle_wafer(quick ? 20 : 2000));
+    for (const Job& job : jobs) {
+      const bench::Workload& w = job.workload;
+      const uint64_t pes = w.image.pe_count();
+      auto gpu = make_cuda_engine(EngineOptions{.device = device}, launch);
+      {
+        // Warm-up: context, module load, graph instantiation; then time a fresh load.
+        Job warm = job;
+        warm.workload.max_cycles = std::min<uint64_t>(w.max_cycles, 2ull * launch.batch_cycles);
+        time_run(*gpu, warm);
+      }
+      const Timing g = time_run(*gpu, job);
+      const uint64_t device_bytes =
+          plan_device_memory(w.image.width, w.image.height, w.image.sram_words()).total();
+      gpu.reset();  // give the memory back before the next workload
+      Timing c;
+      bool match = true;
+      if (with_cpu) {
+        auto cpu = make_engine("cpu", EngineOptions{.threads = cpu_threads});
+        c = time_run(*cpu, job);
+        match = c.cycles == g.cycles && c.hash == g.hash;
+        all_match &= match;
+      }
+      const double pe_cycles = double(pes) * double(g.cycles);
+      const double gpu_rate = pe_cycles / g.seconds;
+      const double cpu_rate = with_cpu ? pe_cycles / c.seconds : 0.0;
+      const double floor_bw = double(bench::kIdlePeBytes) * gpu_rate;
+      std::printf("%-15s %8llu %7llu %11.3f %13.4g %11.3f %13.4g %8.1f %6s %6llu %10.1f %6.1f  %s\n",
+                  w.name.c_str(), (unsigned long long)pes, (unsigned long long)g.cycles, g.seconds, gpu_rate,
+                  c.seconds, cpu_rate, with_cpu ? gpu_rate / cpu_rate : 0.0,
+                  with_cpu ? (match ? "same" : "DIFF") : "-", (unsigned long long)bench::kIdlePeBytes,
+                  floor_bw / 1e9, 100.0 * floor_bw / copy.bytes_per_second, w.note.c_str());
+      j.begin_object()
+          .field("workload", w.name)
+          .field("pes", pes)
+          .field("cycles", g.cycles)
+          .field("stop", g.stop);
+      j.field("device_bytes", device_bytes)
+          .field("cuda_seconds", g.seconds)
+          .field("cuda_pe_cycles_per_second", gpu_rate);
+      j.field("cuda_us_per_cycle", 1e6 * g.seconds / double(g.cycles));
+      if (with_cpu) {
+        j.field("cpu_seconds", c.seconds).field("cpu_pe_cycles_per_second", cpu_rate);
+        j.field("cuda_over_cpu", gpu_rate / cpu_rate)
+            .field("same_state", match)
+            .field("cpu_cycles", c.cycles);
+      }
+      j.field("floor_bytes_per_second", floor_bw)
+          .field("floor_fraction_of_copy", floor_bw / copy.bytes_per_second);
+      j.field("note", w.note).end_object();
+    }
+    j.end_array().field("all_states_match", all_match).end_object();
+    std::printf("\n%s\n", j.str().c_str());
+    if (args.count("json")) std::ofstream(args["json"].as<std::string>()) << j.str() << "\n";
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "wafer_bench_cuda: error: %s\n", e.what());
+    return 1;
+  }
+  if (!all_match) {
+    std::fprintf(stderr,
+                 "wafer_bench_cuda: the CUDA and CPU engines ended in different states (rows marked DIFF)\n");
+    return 3;
+  }
+  return 0;
+}

@@ -1,0 +1,354 @@
+// The CUDA engine (see cuda_engine.h, docs/cuda-engine.md). Host C++: it owns the device state and the
+// run-control word, enqueues cycles through step_kernels.h and turns stops into the shared reports
+// (host/engine/reports.h) from a downloaded state, exactly as the CPU engine does from its own.
+#include "cuda/cuda_engine.h"
+
+#include <algorithm>
+#include <optional>
+#include <string_view>
+
+#include "cuda/batch_loop.h"
+#include "cuda/cuda_check.h"
+#include "cuda/device_buffer.h"
+#include "cuda/device_memory.h"
+#include "cuda/device_state.h"
+#include "cuda/state_reduce.h"
+#include "cuda/step_kernels.h"
+#include "host/engine/reports.h"
+#include "host/model/error.h"
+
+namespace wafer {
+
+namespace {
+
+void check_launch_config(const CudaLaunchConfig& c) {
+  if (c.block_size < 32 || c.block_size > 1024 || c.block_size % 32 != 0) {
+    throw Error("CUDA launch: block size " + std::to_string(c.block_size) +
+                " must be a multiple of 32 in [32, 1024] (the step kernel votes per full warp)");
+  }
+  if (c.batch_cycles == 0) throw Error("CUDA launch: batch_cycles must be at least 1");
+}
+
+// A CUDA graph of `cycles` enqueued cycles, replayed while a run needs whole batches: one launch call
+// instead of 2 x cycles. Rebuilt when the view changes (a new image) since kernel arguments are baked in.
+class CycleGraph {
+ public:
+  CycleGraph() = default;
+  CycleGraph(const CycleGraph&) = delete;
+  CycleGraph& operator=(const CycleGraph&) = delete;
+  ~CycleGraph() { reset(); }
+
+  bool ready() const { return exec_ != nullptr; }
+  void reset() noexcept {
+    if (exec_ != nullptr) (void)cudaGraphExecDestroy(exec_);
+    if (graph_ != nullptr) (void)cudaGraphDestroy(graph_);
+    exec_ = nullptr;
+    graph_ = nullptr;
+  }
+  void build(const MachineView& view, DeviceControl* control, uint32_t block_size, uint32_t cycles,
+             cudaStream_t stream) {
+    reset();
+    // Thread-local capture: another thread's CUDA calls (a second engine) neither join nor break it.
+    WAFER_CUDA_CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
+    try {
+      for (uint32_t i = 0; i < cycles; ++i) enqueue_cycle(view, control, block_size, stream, false);
+    } catch (...) {
+      cudaGraph_t broken = nullptr;
+      (void)cudaStreamEndCapture(stream, &broken);
+      if (broken != nullptr) (void)cudaGraphDestroy(broken);
+      throw;
+    }
+    WAFER_CUDA_CHECK(cudaStreamEndCapture(stream, &graph_));
+    WAFER_CUDA_CHECK(cudaGraphInstantiate(&exec_, graph_, 0));
+  }
+  void launch(cudaStream_t stream) { WAFER_CUDA_CHECK(cudaGraphLaunch(exec_, stream)); }
+
+ private:
+  cudaGraph_t graph_ = nullptr;
+  cudaGraphExec_t exec_ = nullptr;
+};
+
+class CudaEngine final : public Engine {
+ public:
+  CudaEngine(const EngineOptions& options, const CudaLaunchConfig& launch)
+      : launch_(launch), debug_sync_(options.debug_sync || kCudaDebugSync), device_(options.device) {
+    check_launch_config(launch);
+    const CudaDeviceInfo info = cuda_device_info(options.device);
+    if (!info.present) throw Error(info.why_not);
+    device_name_ = "device " + std::to_string(options.device) + " (" + info.name + ")";
+    WAFER_CUDA_CHECK(cudaSetDevice(device_));
+    WAFER_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    control_ = DeviceBuffer(sizeof(DeviceControl));
+  }
+  ~CudaEngine() override {
+    (void)cudaSetDevice(device_);  // the buffers belong to this engine's device
+    graph_.reset();
+    state_.release();
+    control_.reset();
+    if (stream_ != nullptr) (void)cudaStreamDestroy(stream_);
+  }
+
+  const char* name() const override { return "cuda"; }
+
+  void load(const Image& image) override {
+    select_device();
+    // Pre-check from the grid alone, before the state is built in host memory (a hopeless image on a huge
+    // grid would otherwise first take tens of GB of host RAM). What this engine holds now will be freed,
+    // so it counts as free. A failed check leaves the loaded image as it was.
+    image.validate();  // first, so a malformed image is reported as such, not as a memory figure
+    const uint32_t sram_words = image.sram_words();
+    const uint64_t held = state_.loaded() ? held_bytes_ : 0;
+    require_fits(plan_device_memory(image.width, image.height, sram_words), image.width, image.height,
+                 sram_words, free_device_bytes() + held, device_name_);
+    MachineState s = load_machine(image);
+    const DeviceMemoryPlan plan = plan_device_memory(s);
+    require_fits(plan, s.width, s.height, s.sram_words, free_device_bytes() + held, device_name_);
+    graph_.reset();
+    state_.release();
+    host_ = MachineState{};
+    cycle_ = 0;
+    stopped_.reset();
+    // The exact figure against what is free now that the old state is gone.
+    require_fits(plan, s.width, s.height, s.sram_words, free_device_bytes(), device_name_);
+    state_.upload(s, stream_);
+    // Keep the host copy small: per-PE arrays and SRAM live on the device only (a wafer's state is tens of
+    // GB). What stays: the shape, the tables, names, the small edge and stream arrays (snapshot resizes the
+    // rest), and `kernel`, which the cycle function never writes and activate() validates against.
+#define WAFER_DROP_FIELD(type, name, count) \
+  if (std::string_view(#name) != "kernel") std::vector<type>().swap(s.name);
+    WAFER_PE_FIELDS(WAFER_DROP_FIELD)
+#undef WAFER_DROP_FIELD
+    std::vector<uint32_t>().swap(s.sram);
+    host_ = std::move(s);
+    held_bytes_ = plan.total();
+  }
+
+  RunResult run(const RunRequest& request) override {
+    require_loaded();
+    if (stopped_) {
+      RunResult r = *stopped_;
+      r.cycles = 0;
+      return r;
+    }
+    const RunLimits limits = run_limits(request);
+    if (limits.max_cycles == 0) return RunResult{};
+    select_device();
+    DeviceControl c{};
+    c.limits = limits;
+    c.cycle = cycle_;
+    auto* control = control_.as<DeviceControl>();
+    WAFER_CUDA_CHECK(cudaMemcpyAsync(control, &c, sizeof c, cudaMemcpyHostToDevice, stream_));
+    const bool graphs = launch_.use_graph && !debug_sync_;
+    const RunProgress progress = run_batches(
+        limits.max_cycles, launch_.batch_cycles,
+        [&](uint32_t cycles, bool whole) {
+          if (graphs && whole) {
+            if (!graph_.ready()) graph_.build(state_.view(), control, launch_.block_size, cycles, stream_);
+            graph_.launch(stream_);
+          } else {
+            for (uint32_t i = 0; i < cycles; ++i) {
+              enqueue_cycle(state_.view(), control, launch_.block_size, stream_, debug_sync_);
+            }
+          }
+        },
+        [&] {
+          WAFER_CUDA_CHECK(cudaMemcpyAsync(&c, control, sizeof c, cudaMemcpyDeviceToHost, stream_));
+          WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+          return c.progress;
+        });
+    cycle_ += progress.cycles_done;
+    // Traps and stalls are rare and their reports read the whole state: download it then, not per batch.
+    std::optional<MachineState> stopped_state;
+    if (progress.stop == kStopTrap || progress.stop == kStopStall) stopped_state = snapshot();
+    RunResult r = make_run_result(progress.stop, progress.cycles_done, cycle_, progress.quiet_cycles,
+                                  stopped_state ? *stopped_state : host_);
+    if (r.reason == StopReason::kTrap || r.reason == StopReason::kStall) stopped_ = r;
+    return r;
+  }
+
+  uint64_t cycle() const override {
+    return cycle_;
+  }
+
+  // SRAM word w of PE p is at [w * n + p]: `count` words of one PE are a column of a pitched 2D array
+  // (pitch n words, width one word), one cudaMemcpy2D.
+  std::vector<uint32_t> read_sram(uint32_t x, uint32_t y, uint32_t addr, uint32_t count) const override {
+    const uint64_t p = checked_pe(x, y);
+    check_sram_range(x, y, addr, count);
+    std::vector<uint32_t> out(count);
+    if (count == 0) return out;
+    select_device();
+    WAFER_CUDA_CHECK(cudaMemcpy2DAsync(
+        out.data(), sizeof(uint32_t), view().sram + uint64_t(addr) * host_.n + p,
+        uint64_t(host_.n) * sizeof(uint32_t), sizeof(uint32_t), count, cudaMemcpyDeviceToHost, stream_));
+    WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    return out;
+  }
+  void write_sram(uint32_t x, uint32_t y, uint32_t addr, const std::vector<uint32_t>& words) override {
+    const uint64_t p = checked_pe(x, y);
+    check_sram_range(x, y, addr, uint32_t(words.size()));
+    if (words.empty()) return;
+    select_device();
+    WAFER_CUDA_CHECK(cudaMemcpy2DAsync(view().sram + uint64_t(addr) * host_.n + p,
+                                       uint64_t(host_.n) * sizeof(uint32_t), words.data(), sizeof(uint32_t),
+                                       sizeof(uint32_t), words.size(), cudaMemcpyHostToDevice, stream_));
+    WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  }
+  uint32_t read_reg(uint32_t x, uint32_t y, uint32_t reg) const override {
+    const uint64_t p = checked_pe(x, y);
+    check_reg(reg);
+    uint32_t value = 0;
+    copy_out(&value, view().regs + uint64_t(reg) * host_.n + p, sizeof value);
+    return value;
+  }
+  void write_reg(uint32_t x, uint32_t y, uint32_t reg, uint32_t value) override {
+    const uint64_t p = checked_pe(x, y);
+    check_reg(reg);
+    select_device();
+    WAFER_CUDA_CHECK(cudaMemcpyAsync(view().regs + uint64_t(reg) * host_.n + p, &value, sizeof value,
+                                     cudaMemcpyHostToDevice, stream_));
+    WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  }
+
+  void activate(Rect rect, uint32_t task) override {
+    require_loaded();
+    if (rect.w == 0 || rect.h == 0 || uint64_t(rect.x) + rect.w > host_.width ||
+        uint64_t(rect.y) + rect.h > host_.height) {
+      throw Error("activate: rectangle outside the grid");
+    }
+    // Validate every PE before changing any, so a rejected call leaves the machine as it was.
+    for (uint32_t y = rect.y; y < rect.y + rect.h; ++y) {
+      for (uint32_t x = rect.x; x < rect.x + rect.w; ++x) {
+        const uint64_t p = uint64_t(y) * host_.width + x;
+        if (host_.kernel[p] == kNoKernel) {
+          throw Error("activate: PE(" + std::to_string(x) + "," + std::to_string(y) + ") runs no kernel");
+        }
+        const KernelInfo& k = host_.kernels[host_.kernel[p]];
+        if (task < uint32_t(kFirstLocalTask) || task >= uint32_t(kTasks) || !(k.bound_mask & (1u << task))) {
+          throw Error("activate: task " + std::to_string(task) + " is not a bound local task of kernel '" +
+                      host_.kernel_names[host_.kernel[p]] + "' at PE(" + std::to_string(x) + "," +
+                      std::to_string(y) + ")");
+        }
+      }
+    }
+    select_device();
+    enqueue_activate(view(), rect, task, stream_, debug_sync_);
+    WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  }
+
+  std::vector<Wavelet> output(uint32_t stream) const override {
+    require_loaded();
+    if (stream >= host_.out_info.size())
+      throw Error("output stream " + std::to_string(stream) + " does not exist");
+    const OutStreamInfo& o = host_.out_info[stream];
+    uint64_t received = 0;
+    copy_out(&received, view().out_received + stream, sizeof received);
+    const uint64_t k = std::min<uint64_t>(received, o.capacity);
+    std::vector<uint32_t> pay(k), meta(k);
+    if (k > 0) {
+      copy_out(pay.data(), view().out_data_pay + o.offset, k * sizeof(uint32_t));
+      copy_out(meta.data(), view().out_data_meta + o.offset, k * sizeof(uint32_t));
+    }
+    std::vector<Wavelet> out(k);
+    for (uint64_t i = 0; i < k; ++i) out[i] = {pay[i], meta[i]};
+    return out;
+  }
+
+  std::vector<uint64_t> counter_totals() const override {
+    require_loaded();
+    select_device();
+    return device_counter_totals(view(), stream_);
+  }
+  std::vector<uint64_t> counter_per_pe(Counter c) const override {
+    require_loaded();
+    if (uint32_t(c) >= uint32_t(kCounterCount))
+      throw Error("counter " + std::to_string(uint32_t(c)) + " does not exist");
+    std::vector<uint64_t> out(host_.n);
+    copy_out(out.data(), view().ctr + uint64_t(c) * host_.n, out.size() * sizeof(uint64_t));
+    return out;
+  }
+
+  uint64_t state_hash() const override {
+    require_loaded();
+    select_device();
+    return device_state_hash(state_, stream_);
+  }
+
+  MachineState snapshot() const override {
+    require_loaded();
+    MachineState s = host_;
+#define WAFER_RESIZE_FIELD(type, name, count) s.name.resize(uint64_t(count) * s.n);
+    WAFER_PE_FIELDS(WAFER_RESIZE_FIELD)
+#undef WAFER_RESIZE_FIELD
+    s.sram.resize(uint64_t(s.sram_words) * s.n);
+    select_device();
+    state_.download(s, stream_);
+    return s;
+  }
+
+ private:
+  const MachineView& view() const {
+    return state_.view();
+  }
+  uint64_t free_device_bytes() const {
+    size_t free_bytes = 0, total_bytes = 0;
+    WAFER_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+    return free_bytes;
+  }
+  void select_device() const {
+    WAFER_CUDA_CHECK(cudaSetDevice(device_));
+  }
+  void require_loaded() const {
+    if (!state_.loaded()) throw Error("no image loaded");
+  }
+  void copy_out(void* dst, const void* src, uint64_t bytes) const {
+    select_device();
+    WAFER_CUDA_CHECK(cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream_));
+    WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+  }
+  // The same checks and messages as the CPU engine: callers see one behaviour whatever the engine.
+  uint64_t checked_pe(uint32_t x, uint32_t y) const {
+    require_loaded();
+    if (x >= host_.width || y >= host_.height) {
+      throw Error("PE(" + std::to_string(x) + "," + std::to_string(y) + ") is outside the " +
+                  std::to_string(host_.width) + "x" + std::to_string(host_.height) + " grid");
+    }
+    return uint64_t(y) * host_.width + x;
+  }
+  void check_sram_range(uint32_t x, uint32_t y, uint32_t addr, uint32_t count) const {
+    if (uint64_t(addr) + count > host_.sram_words) {
+      throw Error("SRAM words [" + std::to_string(addr) + ", " + std::to_string(uint64_t(addr) + count) +
+                  ") of PE(" + std::to_string(x) + "," + std::to_string(y) +
+                  ") are outside the image's SRAM footprint of " + std::to_string(host_.sram_words) +
+                  " words");
+    }
+  }
+  static void check_reg(uint32_t reg) {
+    if (reg >= uint32_t(kRegs)) throw Error("register r" + std::to_string(reg) + " does not exist (r0..r15)");
+  }
+
+  CudaLaunchConfig launch_;
+  bool debug_sync_ = false;
+  int device_ = 0;
+  std::string device_name_;
+  cudaStream_t stream_ = nullptr;
+  DeviceBuffer control_;
+  DeviceState state_;
+  CycleGraph graph_;
+  MachineState host_;        // shape, tables and names; per-PE arrays dropped after upload (see load)
+  uint64_t held_bytes_ = 0;  // plan total of the loaded image
+  uint64_t cycle_ = 0;
+  std::optional<RunResult> stopped_;
+};
+
+}  // namespace
+
+std::unique_ptr<Engine> make_cuda_engine(const EngineOptions& options) {
+  return make_cuda_engine(options, CudaLaunchConfig{});
+}
+
+std::unique_ptr<Engine> make_cuda_engine(const EngineOptions& options, const CudaLaunchConfig& launch) {
+  return std::make_unique<CudaEngine>(options, launch);
+}
+
+}  // namespace wafer

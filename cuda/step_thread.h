@@ -1,0 +1,68 @@
+// What one thread of the per-cycle kernels does, as plain __host__ __device__ functions: the kernels in
+// step_kernels.cu are thin wrappers around them, and tests/cuda/step_thread_test.cpp runs the very same code
+// on the CPU, in scrambled thread orders and with batches that run past a stop, against the CPU engine.
+#pragma once
+#include <cstdint>
+
+#include "host/model/cycle.h"
+#include "host/model/hd.h"
+#include "host/model/run_control.h"
+#include "host/model/state.h"
+
+namespace wafer {
+
+// Run control in device memory. The host writes it before a run and reads it after each batch.
+struct DeviceControl {
+  RunProgress progress;
+  RunLimits limits;
+  uint64_t cycle = 0;    // t of the next cycle to step (the machine's cycle count)
+  uint32_t summary = 0;  // kSummary* bits of the cycle being stepped; cleared by run_control_step
+  uint32_t pad = 0;
+};
+
+inline constexpr uint32_t kSummaryProgress = 1u << 0;
+inline constexpr uint32_t kSummaryPending = 1u << 1;
+inline constexpr uint32_t kSummaryTrapped = 1u << 2;
+
+// Threads of one cycle: one per PE, then one per input stream, then one per output stream.
+WAFER_HD inline uint64_t cycle_threads(const MachineView& v) {
+  return uint64_t(v.n) + v.in_count + v.out_count;
+}
+
+// Steps what thread i owns in cycle t and returns its kSummary* bits. Threads past cycle_threads(v) own
+// nothing and return 0 (the kernel rounds the grid up to whole blocks).
+WAFER_HD inline uint32_t step_thread(const MachineView& v, uint64_t i, uint64_t t) {
+  const uint64_t n = v.n;
+  bool progress = false, pending = false, trapped = false;
+  if (i < n) {
+    const StepResult r = PeCycle(v, uint32_t(i), t).run();
+    progress = r.progress;
+    pending = r.has_work;
+    // Trapped is sticky; run control asks whether any PE is trapped, as the CPU engine does.
+    trapped = (v.flags[i] & kFlagTrapped) != 0;
+  } else if (i < n + v.in_count) {
+    pending = step_in_stream(v, uint32_t(i - n), t, &progress);
+  } else if (i < n + v.in_count + v.out_count) {
+    const uint32_t j = uint32_t(i - n - v.in_count);
+    step_out_stream(v, j, t, &progress);
+    trapped = v.out_overflow[j] != 0;
+  }
+  return (progress ? kSummaryProgress : 0u) | (pending ? kSummaryPending : 0u) |
+         (trapped ? kSummaryTrapped : 0u);
+}
+
+// After every thread of a cycle has ORed its bits into c.summary: the CPU engine's after_cycle on the same
+// inputs. A watched stream that does not exist counts as having received nothing, as in the CPU engine.
+WAFER_HD inline void run_control_step(DeviceControl& c, const uint64_t* out_received, uint32_t out_count) {
+  if (c.progress.stop != kRunOn) return;
+  const uint32_t bits = c.summary;
+  c.summary = 0;
+  const CycleSummary s{(bits & kSummaryProgress) != 0, (bits & kSummaryPending) != 0,
+                       (bits & kSummaryTrapped) != 0};
+  const int32_t watched = c.limits.output_stream;
+  const uint64_t received = watched >= 0 && uint32_t(watched) < out_count ? out_received[watched] : 0;
+  after_cycle(c.progress, c.limits, s, received);
+  c.cycle += 1;
+}
+
+}  // namespace wafer
