@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "host/asm/evaluator.h"
+#include "host/asm/kernel_assembler.h"
 #include "host/asm/layout_assembler.h"
 #include "host/asm/lexer.h"
 #include "host/asm/parser.h"
@@ -26,7 +27,8 @@ constexpr int64_t kMaxGridPes = int64_t(1) << 24;
 
 class Driver {
  public:
-  Driver(const std::string& text, const std::string& file, const AsmParams& params) : text_(text), file_(file), params_(params) {}
+  Driver(const std::string& text, const std::string& file, const AsmParams& params)
+      : text_(text), file_(file), params_(params) {}
 
   Assembly run() {
     const std::vector<Token> tokens = lex(text_, &file_);
@@ -54,10 +56,13 @@ class Driver {
         }
         for (size_t i = 0; i < k->params.size(); ++i) {
           for (size_t j = 0; j < i; ++j) {
-            if (k->params[i].name.text == k->params[j].name.text) fail(k->params[i].name.loc, "parameter " + quoted(k->params[i].name.text) + " is declared twice");
+            if (k->params[i].name.text == k->params[j].name.text)
+              fail(k->params[i].name.loc,
+                   "parameter " + quoted(k->params[i].name.text) + " is declared twice");
           }
           if (globals_.find(k->params[i].name.text)) {
-            fail(k->params[i].name.loc, "kernel parameter " + quoted(k->params[i].name.text) + " has the name of a global definition");
+            fail(k->params[i].name.loc, "kernel parameter " + quoted(k->params[i].name.text) +
+                                            " has the name of a global definition");
           }
         }
       } else if (const auto* l = std::get_if<LayoutStmt>(&s.node)) {
@@ -69,13 +74,17 @@ class Driver {
       if (!o.used) {
         std::string names;
         for (const auto& [n, v] : result_.params) names += (names.empty() ? "" : ", ") + n;
-        throw Error(file_ + ": error: parameter override " + quoted(name) + ": the program declares no param of that name" +
+        throw Error(file_ + ": error: parameter override " + quoted(name) +
+                    ": the program declares no param of that name" +
                     (names.empty() ? " (it declares none)" : " (params: " + names + ")"));
       }
     }
     if (!has_grid_) {
-      throw Error(file_ + ":1:1: error: the program has no grid statement (expected e.g. 'grid 4, 4' before the layout)");
+      throw Error(
+          file_ +
+          ":1:1: error: the program has no grid statement (expected e.g. 'grid 4, 4' before the layout)");
     }
+    check_kernels_with_defaults(program);
     LayoutResult layout = assemble_layout(layouts, kernels, globals_, width_, height_);
     result_.image = std::move(layout.image);
     for (const auto& inst : layout.instances) {
@@ -100,6 +109,25 @@ class Driver {
     std::vector<Token> tokens;
     bool used = false;
   };
+
+  // A kernel is assembled where it is placed; one that every parameter default lets us assemble is also
+  // checked on its own, so that its errors show even before (or without) a place statement.
+  void check_kernels_with_defaults(const Block& program) {
+    for (const auto& s : program) {
+      const auto* k = std::get_if<KernelStmt>(&s.node);
+      if (!k) continue;
+      std::vector<std::pair<std::string, Value>> args;
+      bool all = true;
+      for (const auto& p : k->params) {
+        if (!p.default_value) {
+          all = false;
+          break;
+        }
+        args.emplace_back(p.name.text, eval(*p.default_value, {&globals_}));
+      }
+      if (all) assemble_kernel(*k, args, globals_);
+    }
+  }
 
   void parse_overrides() {
     for (const auto& [name, text] : params_.overrides) {
@@ -130,9 +158,11 @@ class Driver {
   void reserve_literal_colors(const Block& program) {
     for (const auto& s : program) {
       if (const auto* c = std::get_if<ColorStmt>(&s.node)) {
-        if (c->value && c->value->kind == Expr::Kind::kInt && c->value->int_value >= 0 && c->value->int_value < kColors) {
+        if (c->value && c->value->kind == Expr::Kind::kInt && c->value->int_value >= 0 &&
+            c->value->int_value < kColors) {
           const int64_t count = (c->count && c->count->kind == Expr::Kind::kInt) ? c->count->int_value : 1;
-          for (int64_t k = c->value->int_value; k < std::min<int64_t>(kColors, c->value->int_value + std::max<int64_t>(count, 1)); ++k) {
+          for (int64_t k = c->value->int_value;
+               k < std::min<int64_t>(kColors, c->value->int_value + std::max<int64_t>(count, 1)); ++k) {
             literal_colors_.insert(uint32_t(k));
           }
         }
@@ -142,31 +172,37 @@ class Driver {
 
   void color(const ColorStmt& c) {
     int64_t count = 1;
-    if (c.count) count = int_in(eval(*c.count, {&globals_}), 1, kColors, c.count->loc, "the color array's size");
+    if (c.count)
+      count = int_in(eval(*c.count, {&globals_}), 1, kColors, c.count->loc, "the color array's size");
     int64_t first = -1;
     if (c.value) {
       first = int_of(eval(*c.value, {&globals_}), c.value->loc, "the color number");
       if (first < 0 || first + count > kColors) {
-        fail(c.value->loc, "color " + std::to_string(first < 0 ? first : first + count - 1) + " does not exist: the machine has " +
-                               std::to_string(kColors) + " colors (0.." + std::to_string(kColors - 1) + ")");
+        fail(c.value->loc, "color " + std::to_string(first < 0 ? first : first + count - 1) +
+                               " does not exist: the machine has " + std::to_string(kColors) +
+                               " colors (0.." + std::to_string(kColors - 1) + ")");
       }
     } else {
       for (int64_t f = 0; f + count <= kColors && first < 0; ++f) {
         bool free = true;
-        for (int64_t k = f; k < f + count; ++k) free &= !taken_colors_.count(uint32_t(k)) && !literal_colors_.count(uint32_t(k));
+        for (int64_t k = f; k < f + count; ++k)
+          free &= !taken_colors_.count(uint32_t(k)) && !literal_colors_.count(uint32_t(k));
         if (free) first = f;
       }
       if (first < 0) {
-        fail(c.name.loc, "no free color for " + quoted(c.name.text) + (count > 1 ? "[" + std::to_string(count) + "]" : "") + ": " +
-                             std::to_string(taken_colors_.size()) + " of the machine's " + std::to_string(kColors) +
-                             " colors (0.." + std::to_string(kColors - 1) + ") are already in use");
+        fail(c.name.loc, "no free color for " + quoted(c.name.text) +
+                             (count > 1 ? "[" + std::to_string(count) + "]" : "") + ": " +
+                             std::to_string(taken_colors_.size()) + " of the machine's " +
+                             std::to_string(kColors) + " colors (0.." + std::to_string(kColors - 1) +
+                             ") are already in use");
       }
     }
     for (int64_t k = first; k < first + count; ++k) {
       auto it = taken_colors_.find(uint32_t(k));
       if (it != taken_colors_.end()) {
         try {
-          fail(c.value ? c.value->loc : c.name.loc, "color " + std::to_string(k) + " is already taken by " + quoted(it->second.text));
+          fail(c.value ? c.value->loc : c.name.loc,
+               "color " + std::to_string(k) + " is already taken by " + quoted(it->second.text));
         } catch (const Error& e) {
           rethrow_with_note(e, it->second.loc, quoted(it->second.text) + " is declared here");
         }
@@ -186,7 +222,9 @@ class Driver {
     if (has_grid_) fail(at, "the grid is already set (one grid statement per program)");
     const int64_t w = int_in(eval(*g.width, {&globals_}), 1, kMaxGridSide, g.width->loc, "the grid width");
     const int64_t h = int_in(eval(*g.height, {&globals_}), 1, kMaxGridSide, g.height->loc, "the grid height");
-    if (w * h > kMaxGridPes) fail(at, "a " + std::to_string(w) + "x" + std::to_string(h) + " grid has more than " + std::to_string(kMaxGridPes) + " PEs");
+    if (w * h > kMaxGridPes)
+      fail(at, "a " + std::to_string(w) + "x" + std::to_string(h) + " grid has more than " +
+                   std::to_string(kMaxGridPes) + " PEs");
     width_ = uint32_t(w);
     height_ = uint32_t(h);
     has_grid_ = true;
@@ -231,7 +269,9 @@ Image assemble(const std::string& text, const std::string& file_name, const AsmP
   return assemble_program(text, file_name, params).image;
 }
 
-Image assemble_file(const std::string& path, const AsmParams& params) { return assemble_program_file(path, params).image; }
+Image assemble_file(const std::string& path, const AsmParams& params) {
+  return assemble_program_file(path, params).image;
+}
 
 bool is_program_text(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
@@ -250,8 +290,9 @@ const AsmSymbol& Assembly::symbol(uint32_t x, uint32_t y, const std::string& nam
     }
     std::string names;
     for (const auto& s : syms) names += (names.empty() ? "" : ", ") + s.name;
-    throw Error("symbol " + quoted(name) + " at " + pe + ": kernel " + quoted(image.kernels[it->kernel].name) +
-                " exports no such variable (" + (names.empty() ? "it exports none" : "exports: " + names) + ")");
+    throw Error("symbol " + quoted(name) + " at " + pe + ": kernel " +
+                quoted(image.kernels[it->kernel].name) + " exports no such variable (" +
+                (names.empty() ? "it exports none" : "exports: " + names) + ")");
   }
   throw Error("symbol " + quoted(name) + " at " + pe + ": no kernel runs there");
 }

@@ -49,7 +49,8 @@ struct Assembly {
 };
 
 // The image with its symbols (what host-side checks need).
-Assembly assemble_program(const std::string& text, const std::string& file_name, const AsmParams& params = {});
+Assembly assemble_program(const std::string& text, const std::string& file_name,
+                          const AsmParams& params = {});
 Assembly assemble_program_file(const std::string& path, const AsmParams& params = {});
 // Just the image (what `wafer asm` and `wafer run` need).
 Image assemble(const std::string& text, const std::string& file_name, const AsmParams& params = {});

@@ -17,12 +17,13 @@ using ExprPtr = std::unique_ptr<Expr>;
 struct Expr {
   enum class Kind { kInt, kFloat, kName, kUnary, kBinary, kTernary, kCall, kIndex, kList };
   Kind kind = Kind::kInt;
-  SourceLoc loc;
+  SourceLoc loc;     // where the expression starts (errors about its value point here)
+  SourceLoc op_loc;  // the operator of kUnary/kBinary/kTernary/kIndex (errors about the operation point here)
   std::string name;  // kName: the identifier; kUnary/kBinary: the operator; kCall: the function
   int64_t int_value = 0;
   double float_value = 0;
   std::vector<ExprPtr> args;  // operands, call arguments, list items; kIndex: {array, index}
-  int depth = 1;              // height of the tree: the parser bounds it so evaluation cannot exhaust the stack
+  int depth = 1;  // height of the tree: the parser bounds it so evaluation cannot exhaust the stack
 };
 
 struct Ident {
@@ -159,9 +160,9 @@ struct TaskFlagStmt {  // place items: start TASK | blocked TASK
 
 struct Stmt {
   SourceLoc loc;
-  std::variant<DefineStmt, ColorStmt, GridStmt, KernelStmt, LayoutStmt, VarStmt, ExportStmt, AliasStmt, TaskStmt,
-               CodeStmt, LabelStmt, InstrStmt, IfStmt, ForStmt, PlaceStmt, RouteStmt, InStreamStmt, OutStreamStmt,
-               SetStmt, TaskFlagStmt>
+  std::variant<DefineStmt, ColorStmt, GridStmt, KernelStmt, LayoutStmt, VarStmt, ExportStmt, AliasStmt,
+               TaskStmt, CodeStmt, LabelStmt, InstrStmt, IfStmt, ForStmt, PlaceStmt, RouteStmt, InStreamStmt,
+               OutStreamStmt, SetStmt, TaskFlagStmt>
       node;
 };
 

@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "host/model/constants.h"
 #include "host/model/error.h"
 
 namespace wafer::assembler {
@@ -10,10 +11,17 @@ std::string SourceLoc::str() const {
   return (file ? *file : std::string("<input>")) + ":" + std::to_string(line) + ":" + std::to_string(col);
 }
 
-void fail(const SourceLoc& at, const std::string& message) { throw Error(at.str() + ": error: " + message); }
+void fail(const SourceLoc& at, const std::string& message) {
+  throw Error(at.str() + ": error: " + message);
+}
 
 void rethrow_with_note(const std::exception& error, const SourceLoc& at, const std::string& note) {
   throw Error(std::string(error.what()) + "\n" + at.str() + ": note: " + note);
+}
+
+std::string no_such_color(int64_t color) {
+  return "color " + std::to_string(color) + " does not exist: the machine has " + std::to_string(kColors) +
+         " colors (0.." + std::to_string(kColors - 1) + ")";
 }
 
 std::string quoted(const std::string& text) {

@@ -17,7 +17,11 @@ struct SourceLoc {
 [[noreturn]] void fail(const SourceLoc& at, const std::string& message);
 
 // Rethrows the error in flight with a note appended; use inside a catch (const Error&) block.
-[[noreturn]] void rethrow_with_note(const std::exception& error, const SourceLoc& at, const std::string& note);
+[[noreturn]] void rethrow_with_note(const std::exception& error, const SourceLoc& at,
+                                    const std::string& note);
+
+// "color 24 does not exist: the machine has 24 colors (0..23)".
+std::string no_such_color(int64_t color);
 
 // 'text' quoted for a message, with control characters escaped.
 std::string quoted(const std::string& text);

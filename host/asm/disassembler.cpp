@@ -10,6 +10,7 @@
 #include "host/asm/diagnostics.h"
 #include "host/asm/evaluator.h"
 #include "host/asm/instruction_table.h"
+#include "host/asm/parser.h"
 #include "host/asm/rect_groups.h"
 #include "host/model/constants.h"
 #include "host/model/state.h"
@@ -26,10 +27,14 @@ std::string hex(uint32_t v) {
   return buf;
 }
 
-std::string number(int64_t v) { return (v > -65536 && v < 65536) ? std::to_string(v) : hex(uint32_t(v)); }
+std::string number(int64_t v) {
+  return (v > -65536 && v < 65536) ? std::to_string(v) : hex(uint32_t(v));
+}
 
 std::string rect_text(const Rect& r) {
-  auto axis = [](uint32_t a, uint32_t n) { return n == 1 ? std::to_string(a) : std::to_string(a) + ".." + std::to_string(a + n - 1); };
+  auto axis = [](uint32_t a, uint32_t n) {
+    return n == 1 ? std::to_string(a) : std::to_string(a) + ".." + std::to_string(a + n - 1);
+  };
   return "(" + axis(r.x, r.w) + ", " + axis(r.y, r.h) + ")";
 }
 
@@ -54,7 +59,8 @@ std::string stream_ident(const std::string& name, const char* prefix, size_t k, 
   const size_t bracket = name.find('[');
   const std::string base = name.substr(0, bracket);
   bool ok = !base.empty() && !(base[0] >= '0' && base[0] <= '9');
-  for (char c : base) ok &= (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
+  for (char c : base)
+    ok &= (c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'));
   if (bracket != std::string::npos) {
     const std::string idx = name.substr(bracket + 1);
     ok &= idx.size() >= 2 && idx.back() == ']' && idx.size() <= 11;
@@ -69,21 +75,37 @@ class KernelText {
  public:
   KernelText(const Kernel& k, size_t index) : k_(k), index_(index) {
     for (const Instr& in : k.code) {
-      if (in.op == kJmp || in.op == kBeqz || in.op == kBnez || in.op == kBlt) targets_.insert(uint32_t(in.imm));
+      if (in.op == kJmp || in.op == kBeqz || in.op == kBnez || in.op == kBlt)
+        targets_.insert(uint32_t(in.imm));
     }
   }
 
-  std::string ident() const {
-    std::string s = "k" + std::to_string(index_) + "_";
-    for (char c : k_.name) s += ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) ? c : '_';
-    return s;
+  const std::string& ident() const { return ident_; }
+  // The kernel's name made an identifier (the name of an instance such as "gemv(c=1)" reads "gemv_c_1"),
+  // unique among the image's kernels. Idempotent, so disassembling the re-assembled text gives the same text.
+  void choose_ident(std::set<std::string>& used) {
+    std::string s;
+    for (char c : k_.name) {
+      const bool word = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+      if (word)
+        s += c;
+      else if (!s.empty() && s.back() != '_')
+        s += '_';
+    }
+    while (!s.empty() && s.back() == '_') s.pop_back();
+    if (s.empty() || (s[0] >= '0' && s[0] <= '9'))
+      s = "k" + std::to_string(index_) + (s.empty() ? "" : "_" + s);
+    if (is_reserved_name(s)) s += "_k";
+    if (used.count(s)) s += "_" + std::to_string(index_);
+    while (!used.insert(s).second) s += "_";
+    ident_ = s;
   }
   static std::string task_name(uint32_t id) { return "t" + std::to_string(id); }
   bool bound(uint32_t id) const { return id < uint32_t(kTasks) && k_.entry[id] != kUnbound; }
 
   std::string text() const {
     std::ostringstream o;
-    o << "# image kernel " << index_ << ": " << quoted(k_.name) << "\n";
+    if (k_.name != ident_) o << "# image kernel " << index_ << ": " << quoted(k_.name) << "\n";
     o << "kernel " << ident() << " {\n";
     if (k_.data_words > 0) o << "  var words[" << k_.data_words << "]\n";
     bool open = false;
@@ -97,7 +119,8 @@ class KernelText {
         for (size_t j = 0; j < starting.size(); ++j) {
           const uint32_t t = starting[j];
           o << "  task " << task_name(t) << (t < uint32_t(kFirstLocalTask) ? " data " : " local ") << t;
-          o << (j + 1 < starting.size() ? " {}\n" : " {\n");  // tasks sharing an entry: all but the last are empty
+          o << (j + 1 < starting.size() ? " {}\n"
+                                        : " {\n");  // tasks sharing an entry: all but the last are empty
         }
         if (starting.empty()) o << "  code {\n";
         open = true;
@@ -131,12 +154,21 @@ class KernelText {
       const OperandSpec spec = form->operands[k];
       std::string s;
       switch (spec.field) {
-        case Field::kA: used_a = 1; break;
-        case Field::kB: used_b = 1; break;
-        case Field::kC: used_c = 1; break;
+        case Field::kA:
+          used_a = 1;
+          break;
+        case Field::kB:
+          used_b = 1;
+          break;
+        case Field::kC:
+          used_c = 1;
+          break;
         case Field::kImm:
-        case Field::kMemBImm: imm_used = true; break;
-        default: break;
+        case Field::kMemBImm:
+          imm_used = true;
+          break;
+        default:
+          break;
       }
       const uint32_t field = spec.field == Field::kA ? in.a : spec.field == Field::kB ? in.b : in.c;
       switch (spec.kind) {
@@ -158,7 +190,9 @@ class KernelText {
           s = (is_reg ? "r" : "d") + std::to_string(field);
           break;
         }
-        case OperandKind::kImm: s = number(in.imm); break;
+        case OperandKind::kImm:
+          s = number(in.imm);
+          break;
         case OperandKind::kLabel:
           if (imm >= k_.code.size()) return raw(in);
           s = "L" + std::to_string(imm);
@@ -166,7 +200,8 @@ class KernelText {
         case OperandKind::kMem:
           if (in.b >= uint32_t(kRegs)) return raw(in);
           used_b = 1;
-          s = "[r" + std::to_string(in.b) + (in.imm < 0 ? " - " + std::to_string(-int64_t(in.imm)) : " + " + std::to_string(in.imm)) + "]";
+          s = "[r" + std::to_string(in.b) +
+              (in.imm < 0 ? " - " + std::to_string(-int64_t(in.imm)) : " + " + std::to_string(in.imm)) + "]";
           break;
         case OperandKind::kColor:
           if (imm >= uint32_t(kColors)) return raw(in);
@@ -180,7 +215,8 @@ class KernelText {
           if (imm < uint32_t(kFirstLocalTask) || imm >= uint32_t(kTasks) || !bound(imm)) return raw(in);
           s = task_name(imm);
           break;
-        default: return raw(in);
+        default:
+          return raw(in);
       }
       ops += (ops.empty() ? " " : ", ") + s;
     }
@@ -195,7 +231,8 @@ class KernelText {
       if (imm & ~known) return raw(in);
       const uint32_t done = (imm >> vflag::kDoneShift) & vflag::kDoneMask;
       const bool act = imm & vflag::kDoneActivate, unb = imm & vflag::kDoneUnblock;
-      if ((act && unb) || (!act && !unb && done != 0) || ((act || unb) && !(imm & vflag::kAsync))) return raw(in);
+      if ((act && unb) || (!act && !unb && done != 0) || ((act || unb) && !(imm & vflag::kAsync)))
+        return raw(in);
       if (act && !bound(done)) return raw(in);
       if (imm & vflag::kAsync) prefix = "async ";
       if (act || unb) suffix = std::string(" then ") + (act ? "activate " : "unblock ") + task_ref(done);
@@ -204,14 +241,17 @@ class KernelText {
     if ((!used_a && in.a) || (!used_b && in.b) || (!used_c && in.c) || (!imm_used && in.imm)) return raw(in);
     std::string comment;
     if (in.op == kDset0 || in.op == kDset1) {
-      comment = in.op == kDset0 ? "  # kind " + std::to_string(desc_kind(imm)) + ", base/color " + std::to_string(desc_base(imm))
-                                : "  # length " + std::to_string(desc_len(imm)) + ", stride " + std::to_string(desc_stride(imm));
+      comment = in.op == kDset0 ? "  # kind " + std::to_string(desc_kind(imm)) + ", base/color " +
+                                      std::to_string(desc_base(imm))
+                                : "  # length " + std::to_string(desc_len(imm)) + ", stride " +
+                                      std::to_string(desc_stride(imm));
     }
     return prefix + form->mnemonic + ops + suffix + comment;
   }
 
   const Kernel& k_;
   size_t index_;
+  std::string ident_;
   std::set<uint32_t> targets_;
 };
 
@@ -224,11 +264,13 @@ std::vector<RectGroup> effective(const Image& im, const std::vector<std::pair<Re
       for (uint32_t x = r.x; x < r.x + r.w && x < im.width; ++x) owner[size_t(y) * im.width + x] = int32_t(k);
     }
   }
-  return group_rects({0, 0, im.width, im.height}, true, true, [&](uint32_t x, uint32_t y) -> std::optional<GroupKey> {
-    const int32_t k = owner[size_t(y) * im.width + x];
-    if (k < 0 || paints[size_t(k)].second.empty()) return std::nullopt;  // an empty key clears
-    return paints[size_t(k)].second;
-  });
+  return group_rects({0, 0, im.width, im.height}, true, true,
+                     [&](uint32_t x, uint32_t y) -> std::optional<GroupKey> {
+                       const int32_t k = owner[size_t(y) * im.width + x];
+                       if (k < 0 || paints[size_t(k)].second.empty())
+                         return std::nullopt;  // an empty key clears
+                       return paints[size_t(k)].second;
+                     });
 }
 
 }  // namespace
@@ -240,11 +282,14 @@ std::string disassemble(const Image& image) {
   o << "grid " << image.width << ", " << image.height << "\n\n";
   std::vector<KernelText> kernels;
   for (size_t k = 0; k < image.kernels.size(); ++k) kernels.emplace_back(image.kernels[k], k);
+  std::set<std::string> kernel_names;
+  for (auto& k : kernels) k.choose_ident(kernel_names);
   for (const auto& k : kernels) o << k.text() << "\n";
 
   o << "layout {\n";
   std::vector<std::pair<Rect, GroupKey>> places;
-  for (const auto& p : image.placements) places.push_back({p.rect, {p.kernel, p.activate_mask, p.block_mask}});
+  for (const auto& p : image.placements)
+    places.push_back({p.rect, {p.kernel, p.activate_mask, p.block_mask}});
   for (const auto& g : effective(image, places)) {
     const KernelText& k = kernels[g.key[0]];
     o << "  place " << k.ident() << " at " << rect_text(g.rect);
@@ -269,27 +314,30 @@ std::string disassemble(const Image& image) {
       for (uint32_t p = 0; p < uint32_t(kPorts); ++p) {
         if (g.key[1] & (1u << p)) tx += (tx.empty() ? "" : ", ") + port_word(p);
       }
-      o << "  route " << color << " at " << rect_text(g.rect) << " rx " << port_word(g.key[0]) << " tx " << tx << "\n";
+      o << "  route " << color << " at " << rect_text(g.rect) << " rx " << port_word(g.key[0]) << " tx " << tx
+        << "\n";
     }
   }
   for (const auto& s : image.srams) {
     if (s.words.empty()) continue;
     o << "  sram at " << rect_text(s.rect) << " addr " << s.addr << " = " << word_list(s.words, "  ") << "\n";
   }
-  for (const auto& r : image.regs) o << "  reg r" << r.reg << " at " << rect_text(r.rect) << " = " << number(int32_t(r.value)) << "\n";
+  for (const auto& r : image.regs)
+    o << "  reg r" << r.reg << " at " << rect_text(r.rect) << " = " << number(int32_t(r.value)) << "\n";
   for (const auto& d : image.dsrs) {
-    o << "  dsr d" << d.dsr << " at " << rect_text(d.rect) << " = desc(" << hex(d.word0) << ", " << hex(d.word1) << ")\n";
+    o << "  dsr d" << d.dsr << " at " << rect_text(d.rect) << " = desc(" << hex(d.word0) << ", "
+      << hex(d.word1) << ")\n";
   }
   std::set<std::string> names;
   for (size_t k = 0; k < image.out_streams.size(); ++k) {
     const auto& s = image.out_streams[k];
-    o << "  outstream " << stream_ident(s.name, "out", k, names) << " at (" << s.x << ", " << s.y << ") " << port_word(s.port)
-      << " capacity " << s.capacity << "\n";
+    o << "  outstream " << stream_ident(s.name, "out", k, names) << " at (" << s.x << ", " << s.y << ") "
+      << port_word(s.port) << " capacity " << s.capacity << "\n";
   }
   for (size_t k = 0; k < image.in_streams.size(); ++k) {
     const auto& s = image.in_streams[k];
-    o << "  instream " << stream_ident(s.name, "in", k, names) << " at (" << s.x << ", " << s.y << ") " << port_word(s.port)
-      << " color " << s.color << " count " << s.payload.size();
+    o << "  instream " << stream_ident(s.name, "in", k, names) << " at (" << s.x << ", " << s.y << ") "
+      << port_word(s.port) << " color " << s.color << " count " << s.payload.size();
     if (!s.payload.empty()) o << " values " << word_list(s.payload, "  ");
     if (!s.index.empty()) {
       o << " index [";

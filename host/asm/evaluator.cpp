@@ -53,14 +53,14 @@ std::string port_list(uint32_t mask) {
 int register_of(const std::string& name, const Scope* scope, bool descriptor) {
   const char prefix = descriptor ? 'd' : 'r';
   const int count = descriptor ? kDsrs : kRegs;
-  if (name.size() >= 2 && name.size() <= 3 && name[0] == prefix) {
-    int n = 0;
-    for (size_t k = 1; k < name.size(); ++k) {
-      if (name[k] < '0' || name[k] > '9') return -1;
-      n = n * 10 + (name[k] - '0');
-    }
-    return (n < count && (name.size() == 2 || name[1] != '0')) ? n : -1;
+  bool spelled =
+      name.size() >= 2 && name.size() <= 3 && name[0] == prefix && (name.size() == 2 || name[1] != '0');
+  int n = 0;
+  for (size_t k = 1; spelled && k < name.size(); ++k) {
+    spelled = name[k] >= '0' && name[k] <= '9';
+    n = n * 10 + (name[k] - '0');
   }
+  if (spelled) return n < count ? n : -1;
   if (scope) {
     if (const Binding* b = scope->find(name)) {
       if (b->kind == (descriptor ? BindKind::kDsr : BindKind::kReg)) return int(b->value.i);
@@ -73,26 +73,38 @@ namespace {
 
 Value number_op(const std::string& op, const Value& a, const Value& b, const SourceLoc& at) {
   if (!a.is_number() || !b.is_number()) {
-    fail(at, "operator " + quoted(op) + " needs numbers, found " + type_name(a.type) + " and " + type_name(b.type));
+    fail(at, "operator " + quoted(op) + " needs numbers, found " + type_name(a.type) + " and " +
+                 type_name(b.type));
   }
   const bool comparison = op == "==" || op == "!=" || op == "<" || op == "<=" || op == ">" || op == ">=";
   if (a.type == Value::Type::kFloat || b.type == Value::Type::kFloat) {
     const double x = a.as_double(), y = b.as_double();
     if (comparison) {
-      const bool r = op == "==" ? x == y : op == "!=" ? x != y : op == "<" ? x < y : op == "<=" ? x <= y : op == ">" ? x > y : x >= y;
+      const bool r = op == "=="   ? x == y
+                     : op == "!=" ? x != y
+                     : op == "<"  ? x < y
+                     : op == "<=" ? x <= y
+                     : op == ">"  ? x > y
+                                  : x >= y;
       return Value::of_int(r);
     }
     if (op == "+") return Value::of_float(x + y);
     if (op == "-") return Value::of_float(x - y);
     if (op == "*") return Value::of_float(x * y);
     if (op == "/") return Value::of_float(x / y);  // IEEE: x/0 is an infinity, as in the machine
-    fail(at, "operator " + quoted(op) + " needs integers, found " + type_name(a.type) + " and " + type_name(b.type));
+    fail(at, "operator " + quoted(op) + " needs integers, found " + type_name(a.type) + " and " +
+                 type_name(b.type));
   }
   // Integer arithmetic wraps at 64 bits (computed unsigned, so overflow is defined).
   const int64_t x = a.i, y = b.i;
   const uint64_t ux = uint64_t(x), uy = uint64_t(y);
   if (comparison) {
-    const bool r = op == "==" ? x == y : op == "!=" ? x != y : op == "<" ? x < y : op == "<=" ? x <= y : op == ">" ? x > y : x >= y;
+    const bool r = op == "=="   ? x == y
+                   : op == "!=" ? x != y
+                   : op == "<"  ? x < y
+                   : op == "<=" ? x <= y
+                   : op == ">"  ? x > y
+                                : x >= y;
     return Value::of_int(r);
   }
   if (op == "+") return Value::of_int(int64_t(ux + uy));
@@ -118,7 +130,8 @@ Value call(const Expr& e, const EvalEnv& env) {
   const size_t n = e.args.size();
   auto arity = [&](size_t lo, size_t hi) {
     if (n < lo || n > hi) {
-      fail(e.loc, quoted(f) + " takes " + (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
+      fail(e.loc, quoted(f) + " takes " +
+                      (lo == hi ? std::to_string(lo) : std::to_string(lo) + " to " + std::to_string(hi)) +
                       " argument" + (hi == 1 ? "" : "s") + ", found " + std::to_string(n));
     }
   };
@@ -188,8 +201,8 @@ Value call(const Expr& e, const EvalEnv& env) {
     const Value c = arg(0);
     const int64_t color = int_of(c, e.args[0]->loc, f + "'s color");
     if (color < 0 || color >= kColors) {
-      fail(e.args[0]->loc, "color " + std::to_string(color) + " does not exist: the machine has " + std::to_string(kColors) +
-                                " colors (0.." + std::to_string(kColors - 1) + ")");
+      fail(e.args[0]->loc, "color " + std::to_string(color) + " does not exist: the machine has " +
+                               std::to_string(kColors) + " colors (0.." + std::to_string(kColors - 1) + ")");
     }
     const int64_t len = int_arg(1, 0, 0xFFFF, "length");
     const bool skip = n > 2 && truthy(arg(2), e.args[2]->loc, "fabout's skip-zeros flag");
@@ -198,9 +211,11 @@ Value call(const Expr& e, const EvalEnv& env) {
   }
   if (f == "desc") {
     arity(2, 2);
-    return Value::of_desc(uint32_t(int_arg(0, 0, 0xFFFFFFFF, "word 0")), uint32_t(int_arg(1, 0, 0xFFFFFFFF, "word 1")));
+    return Value::of_desc(uint32_t(int_arg(0, 0, 0xFFFFFFFF, "word 0")),
+                          uint32_t(int_arg(1, 0, 0xFFFFFFFF, "word 1")));
   }
-  fail(e.loc, "unknown function " + quoted(f) + " (functions: min, max, abs, int, float, bits, len, mem, fabin, fabout, desc)");
+  fail(e.loc, "unknown function " + quoted(f) +
+                  " (functions: min, max, abs, int, float, bits, len, mem, fabin, fabout, desc)");
 }
 
 Value name_value(const Expr& e, const EvalEnv& env) {
@@ -221,7 +236,9 @@ Value name_value(const Expr& e, const EvalEnv& env) {
   }
   uint32_t mask;
   if (port_mask_of_name(n, &mask)) return Value::of_int(mask);
-  if (n == "W" || n == "H") fail(e.loc, quoted(n) + " (the grid's " + (n == "W" ? "width" : "height") + ") is not known before the grid statement");
+  if (n == "W" || n == "H")
+    fail(e.loc, quoted(n) + " (the grid's " + (n == "W" ? "width" : "height") +
+                    ") is not known before the grid statement");
   if (register_of(n, nullptr, false) >= 0 || register_of(n, nullptr, true) >= 0) {
     fail(e.loc, quoted(n) + " is a register; it cannot be used as a value here");
   }
@@ -247,7 +264,8 @@ Value index_value(const Expr& e, const EvalEnv& env) {
   if (v.type != Value::Type::kList) fail(base.loc, "only lists, variables and color arrays can be indexed");
   const int64_t k = int_of(idx, e.args[1]->loc, "the index");
   if (k < 0 || uint64_t(k) >= v.list.size()) {
-    fail(e.args[1]->loc, "index " + std::to_string(k) + " is outside the list's " + std::to_string(v.list.size()) + " items");
+    fail(e.args[1]->loc,
+         "index " + std::to_string(k) + " is outside the list's " + std::to_string(v.list.size()) + " items");
   }
   return v.list[size_t(k)];
 }
@@ -256,11 +274,16 @@ Value index_value(const Expr& e, const EvalEnv& env) {
 
 Value eval(const Expr& e, const EvalEnv& env) {
   switch (e.kind) {
-    case Expr::Kind::kInt: return Value::of_int(e.int_value);
-    case Expr::Kind::kFloat: return Value::of_float(e.float_value);
-    case Expr::Kind::kName: return name_value(e, env);
-    case Expr::Kind::kCall: return call(e, env);
-    case Expr::Kind::kIndex: return index_value(e, env);
+    case Expr::Kind::kInt:
+      return Value::of_int(e.int_value);
+    case Expr::Kind::kFloat:
+      return Value::of_float(e.float_value);
+    case Expr::Kind::kName:
+      return name_value(e, env);
+    case Expr::Kind::kCall:
+      return call(e, env);
+    case Expr::Kind::kIndex:
+      return index_value(e, env);
     case Expr::Kind::kList: {
       Value v;
       v.type = Value::Type::kList;
@@ -270,14 +293,14 @@ Value eval(const Expr& e, const EvalEnv& env) {
     }
     case Expr::Kind::kTernary:
       return truthy(eval(*e.args[0], env), e.args[0]->loc, "the '?:' condition") ? eval(*e.args[1], env)
-                                                                                   : eval(*e.args[2], env);
+                                                                                 : eval(*e.args[2], env);
     case Expr::Kind::kUnary: {
       const Value v = eval(*e.args[0], env);
       if (e.name == "+") {
         if (!v.is_number()) fail(e.loc, "unary '+' needs a number");
         return v;
       }
-      if (e.name == "!") return Value::of_int(!truthy(v, e.loc, "'!'"));
+      if (e.name == "!") return Value::of_int(!truthy(v, e.op_loc, "'!'"));
       if (e.name == "-") {
         if (v.type == Value::Type::kFloat) return Value::of_float(-v.f);
         return Value::of_int(int64_t(0 - uint64_t(int_of(v, e.loc, "unary '-'"))));
@@ -286,16 +309,19 @@ Value eval(const Expr& e, const EvalEnv& env) {
     }
     case Expr::Kind::kBinary: {
       if (e.name == "&&" || e.name == "||") {
-        const bool a = truthy(eval(*e.args[0], env), e.args[0]->loc, quoted(e.name));
-        if (e.name == "&&" ? !a : a) return Value::of_int(a);
-        return Value::of_int(truthy(eval(*e.args[1], env), e.args[1]->loc, quoted(e.name)));
+        const bool is_and = e.name == "&&";
+        const char* what = is_and ? "'&&'" : "'||'";
+        const bool a = truthy(eval(*e.args[0], env), e.args[0]->loc, what);
+        if (is_and ? !a : a) return Value::of_int(a);
+        return Value::of_int(truthy(eval(*e.args[1], env), e.args[1]->loc, what));
       }
       const Value a = eval(*e.args[0], env);
       const Value b = eval(*e.args[1], env);
-      if ((e.name == "==" || e.name == "!=") && a.type == Value::Type::kDesc && b.type == Value::Type::kDesc) {
+      if ((e.name == "==" || e.name == "!=") && a.type == Value::Type::kDesc &&
+          b.type == Value::Type::kDesc) {
         return Value::of_int((a == b) == (e.name == "=="));
       }
-      return number_op(e.name, a, b, e.loc);
+      return number_op(e.name, a, b, e.op_loc);
     }
   }
   fail(e.loc, "malformed expression");

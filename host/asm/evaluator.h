@@ -13,13 +13,25 @@
 
 namespace wafer::assembler {
 
-enum class BindKind { kParam, kConst, kGrid, kColor, kKernelParam, kLoopVar, kVar, kLabel, kTask, kReg, kDsr };
+enum class BindKind {
+  kParam,
+  kConst,
+  kGrid,
+  kColor,
+  kKernelParam,
+  kLoopVar,
+  kVar,
+  kLabel,
+  kTask,
+  kReg,
+  kDsr
+};
 
 struct Binding {
   BindKind kind = BindKind::kConst;
-  Value value;            // registers: the register number
-  SourceLoc at;           // where it was defined
-  uint64_t length = 1;    // arrays (variables, color arrays): indexable as name[k], 0 <= k < length
+  Value value;          // registers: the register number
+  SourceLoc at;         // where it was defined
+  uint64_t length = 1;  // arrays (variables, color arrays): indexable as name[k], 0 <= k < length
   bool is_array = false;
 };
 
@@ -42,9 +54,9 @@ class Scope {
 
 struct EvalEnv {
   const Scope* scope = nullptr;
-  bool has_pe = false;        // x, y are defined
+  bool has_pe = false;  // x, y are defined
   uint32_t x = 0, y = 0;
-  bool has_element = false;   // i is defined
+  bool has_element = false;  // i is defined
   int64_t element = 0;
 };
 

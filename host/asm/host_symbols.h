@@ -12,8 +12,8 @@ namespace wafer {
 // Writes words at the start of (or `offset` words into) the variable; throws if they do not fit in it.
 void write_symbol(Engine& engine, const Assembly& program, uint32_t x, uint32_t y, const std::string& name,
                   const std::vector<uint32_t>& words, uint32_t offset = 0);
-void write_symbol_f32(Engine& engine, const Assembly& program, uint32_t x, uint32_t y, const std::string& name,
-                      const std::vector<float>& values, uint32_t offset = 0);
+void write_symbol_f32(Engine& engine, const Assembly& program, uint32_t x, uint32_t y,
+                      const std::string& name, const std::vector<float>& values, uint32_t offset = 0);
 // The whole variable.
 std::vector<uint32_t> read_symbol(const Engine& engine, const Assembly& program, uint32_t x, uint32_t y,
                                   const std::string& name);

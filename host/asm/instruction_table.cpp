@@ -34,7 +34,11 @@ std::vector<InstrForm> make_table() {
       {"dld", kDld, {da, mem}, "dld dA, [rB + OFFSET]"},
       {"dset0", kDset0, {da, imm}, "dset0 dA, WORD"},
       {"dset1", kDset1, {da, imm}, "dset1 dA, WORD"},
-      {"dset", kDset0, {da, {K::kDesc, F::kDescPair}}, "dset dA, mem(BASE, LENGTH[, STRIDE]) | fabin(COLOR, LENGTH) | fabout(COLOR, LENGTH[, SKIP_ZEROS])", 2},
+      {"dset",
+       kDset0,
+       {da, {K::kDesc, F::kDescPair}},
+       "dset dA, mem(BASE, LENGTH[, STRIDE]) | fabin(COLOR, LENGTH) | fabout(COLOR, LENGTH[, SKIP_ZEROS])",
+       2},
       {"dbase", kDbase, {da, rb}, "dbase dA, rB"},
       {"dlen", kDlen, {da, rb}, "dlen dA, rB"},
       {"vmov", kVmov, {da, s0}, "vmov dDST, SRC"},
@@ -45,15 +49,19 @@ std::vector<InstrForm> make_table() {
       {"vfmax", kVfmax, {da, s0, s1}, "vfmax dDST, SRC0, SRC1"},
       {"viadd", kViadd, {da, s0, s1}, "viadd dDST, SRC0, SRC1"},
       {"vfmac", kVfmac, {da, s0, s1, {K::kReg, F::kScalar}}, "vfmac dDST, SRC0, SRC1, rSCALAR"},
-      // The escape for encodings no mnemonic spells (the disassembler's fallback); Image::validate still checks it.
-      {"raw", 0, {{K::kByte, F::kOp}, {K::kByte, F::kA}, {K::kByte, F::kB}, {K::kByte, F::kC}, imm}, "raw OP, A, B, C, IMM"},
+      // The escape for encodings no mnemonic spells (the disassembler's fallback); Image::validate still
+      // checks it.
+      {"raw",
+       0,
+       {{K::kByte, F::kOp}, {K::kByte, F::kA}, {K::kByte, F::kB}, {K::kByte, F::kC}, imm},
+       "raw OP, A, B, C, IMM"},
   };
   // Three-register scalar operations share one shape.
-  const std::pair<const char*, uint8_t> three[] = {{"add", kAdd},   {"sub", kSub},   {"mul", kMul},   {"and", kAnd},
-                                                   {"or", kOr},     {"xor", kXor},   {"shl", kShl},   {"shr", kShr},
-                                                   {"fadd", kFadd}, {"fsub", kFsub}, {"fmul", kFmul}, {"fmax", kFmax},
-                                                   {"fma", kFma}};
-  for (const auto& [name, op] : three) t.push_back({name, op, {ra, rb, rc}, "OP rA, rB, rC"});
+  const std::pair<const char*, uint8_t> three[] = {
+      {"add", kAdd},   {"sub", kSub},   {"mul", kMul}, {"and", kAnd},   {"or", kOr},
+      {"xor", kXor},   {"shl", kShl},   {"shr", kShr}, {"fadd", kFadd}, {"fsub", kFsub},
+      {"fmul", kFmul}, {"fmax", kFmax}, {"fma", kFma}};
+  for (const auto& [name, op] : three) t.push_back({name, op, {ra, rb, rc}, std::string(name) + " rA, rB, rC"});
   return t;
 }
 
@@ -74,7 +82,9 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
-bool InstrForm::is_vector() const { return is_vector_op(op) && std::string(mnemonic) != "raw"; }
+bool InstrForm::is_vector() const {
+  return is_vector_op(op) && std::string(mnemonic) != "raw";
+}
 
 const std::vector<InstrForm>& instr_table() {
   static const std::vector<InstrForm> table = make_table();

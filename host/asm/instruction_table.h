@@ -31,10 +31,10 @@ struct OperandSpec {
 
 struct InstrForm {
   const char* mnemonic;
-  uint8_t op;                          // opcode; the 'dset' pseudo-instruction emits dset0 then dset1
+  uint8_t op;  // opcode; the 'dset' pseudo-instruction emits dset0 then dset1
   std::vector<OperandSpec> operands;
-  const char* syntax;                  // for "expected" messages
-  uint32_t instructions = 1;           // instructions emitted
+  std::string syntax;         // for "expected" messages
+  uint32_t instructions = 1;  // instructions emitted
   bool is_vector() const;
 };
 

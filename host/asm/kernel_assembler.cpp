@@ -23,14 +23,10 @@ std::string instance_name(const KernelStmt& k, const std::vector<std::pair<std::
   return s + ")";
 }
 
-std::string color_range_message(int64_t c) {
-  return "color " + std::to_string(c) + " does not exist: the machine has " + std::to_string(kColors) + " colors (0.." +
-         std::to_string(kColors - 1) + ")";
-}
-
 class KernelAssembler {
  public:
-  KernelAssembler(const KernelStmt& k, const std::vector<std::pair<std::string, Value>>& args, const Scope& globals)
+  KernelAssembler(const KernelStmt& k, const std::vector<std::pair<std::string, Value>>& args,
+                  const Scope& globals)
       : k_(k), out_(std::make_unique<KernelInstance>()) {
     out_->kernel.name = instance_name(k, args);
     auto params = std::make_unique<Scope>(&globals);
@@ -63,7 +59,9 @@ class KernelAssembler {
       for (auto& v : out_->vars) {
         if (v.name == e.text) v.exported = found = true;
       }
-      if (!found) fail(e.loc, "export of " + quoted(e.text) + ", which is not a variable of kernel " + quoted(k_.name.text));
+      if (!found)
+        fail(e.loc,
+             "export of " + quoted(e.text) + ", which is not a variable of kernel " + quoted(k_.name.text));
     }
     out_->kernel.data_words = data_words_;
     return std::move(out_);
@@ -98,10 +96,11 @@ class KernelAssembler {
   void check_fits(const SourceLoc& at) {
     const uint64_t code_words = uint64_t(pc_) * kInstrWords;
     if (code_words + data_words_ > kSramWords) {
-      fail(at, "kernel " + quoted(out_->kernel.name) + " does not fit in a PE's SRAM: " + std::to_string(pc_) +
-                   " instructions (" + std::to_string(code_words) + " words, " + std::to_string(kInstrWords) +
-                   " per instruction) + " + std::to_string(data_words_) + " data words = " +
-                   std::to_string(code_words + data_words_) + " > " + std::to_string(kSramWords) + " words (48 KiB)");
+      fail(at, "kernel " + quoted(out_->kernel.name) + " does not fit in a PE's SRAM: " +
+                   std::to_string(pc_) + " instructions (" + std::to_string(code_words) + " words, " +
+                   std::to_string(kInstrWords) + " per instruction) + " + std::to_string(data_words_) +
+                   " data words = " + std::to_string(code_words + data_words_) + " > " +
+                   std::to_string(kSramWords) + " words (48 KiB)");
     }
   }
 
@@ -144,7 +143,9 @@ class KernelAssembler {
     } else if (const auto* a = std::get_if<AliasStmt>(&s.node)) {
       const int r = register_of(a->target.text, nullptr, false);
       const int d = register_of(a->target.text, nullptr, true);
-      if (r < 0 && d < 0) fail(a->target.loc, "expected a register (r0..r15 or d0..d7) for alias " + quoted(a->name.text) + ", found " + quoted(a->target.text));
+      if (r < 0 && d < 0)
+        fail(a->target.loc, "expected a register (r0..r15 or d0..d7) for alias " + quoted(a->name.text) +
+                                ", found " + quoted(a->target.text));
       Binding b;
       b.kind = r >= 0 ? BindKind::kReg : BindKind::kDsr;
       b.value = Value::of_int(r >= 0 ? r : d);
@@ -162,17 +163,23 @@ class KernelAssembler {
     uint64_t length = 1;
     std::vector<uint32_t> words;
     const Deps deps = deps_of(v.init.get());
-    if (v.length) length = uint64_t(int_in(eval(*v.length, {scope}), 0, kSramWords, v.length->loc, "the length of " + quoted(v.name.text)));
+    if (v.length)
+      length = uint64_t(int_in(eval(*v.length, {scope}), 0, kSramWords, v.length->loc,
+                               "the length of " + quoted(v.name.text)));
     if (v.init) {
       const std::string what = "the initial value of " + quoted(v.name.text);
       if (deps.i) {
-        if (!v.length) fail(v.init->loc, "an initial value in i (the element index) needs an array length: var " + v.name.text + "[N] = ...");
+        if (!v.length)
+          fail(v.init->loc, "an initial value in i (the element index) needs an array length: var " +
+                                v.name.text + "[N] = ...");
         for (uint64_t k = 0; k < length; ++k) {
           EvalEnv env{scope};
           env.has_element = true;
           env.element = int64_t(k);
           const Value x = eval(*v.init, env);
-          if (!x.is_number()) fail(v.init->loc, "expected a number for element " + std::to_string(k) + " of " + quoted(v.name.text));
+          if (!x.is_number())
+            fail(v.init->loc,
+                 "expected a number for element " + std::to_string(k) + " of " + quoted(v.name.text));
           words.push_back(word_of(x, v.init->loc, what));
         }
       } else {
@@ -183,16 +190,17 @@ class KernelAssembler {
           append_words(x, words, v.init->loc, what);
           if (!v.length) length = words.size();
           if (words.size() != length) {
-            fail(v.init->loc, what + " has " + std::to_string(words.size()) + " words, but " + quoted(v.name.text) +
-                                  " has " + std::to_string(length));
+            fail(v.init->loc, what + " has " + std::to_string(words.size()) + " words, but " +
+                                  quoted(v.name.text) + " has " + std::to_string(length));
           }
         }
       }
     }
     const uint32_t addr = data_words_;
     if (data_words_ + length > kSramWords) {
-      fail(v.name.loc, "variable " + quoted(v.name.text) + " (" + std::to_string(length) + " words at word " + std::to_string(addr) +
-                           ") does not fit in the " + std::to_string(kSramWords) + "-word SRAM");
+      fail(v.name.loc, "variable " + quoted(v.name.text) + " (" + std::to_string(length) + " words at word " +
+                           std::to_string(addr) + ") does not fit in the " + std::to_string(kSramWords) +
+                           "-word SRAM");
     }
     data_words_ += uint32_t(length);
     check_fits(v.name.loc);
@@ -210,10 +218,11 @@ class KernelAssembler {
     uint32_t id;
     if (t.is_data) {
       const int64_t c = int_of(eval(*t.id, {scope}), t.id->loc, "the data task's color");
-      if (c < 0 || c >= kColors) fail(t.id->loc, color_range_message(c));
+      if (c < 0 || c >= kColors) fail(t.id->loc, no_such_color(c));
       id = uint32_t(c);
     } else if (t.id) {
-      id = uint32_t(int_in(eval(*t.id, {scope}), kFirstLocalTask, kTasks - 1, t.id->loc, "the local task id"));
+      id =
+          uint32_t(int_in(eval(*t.id, {scope}), kFirstLocalTask, kTasks - 1, t.id->loc, "the local task id"));
     } else {
       id = kTasks;
       for (uint32_t k = kFirstLocalTask; k < uint32_t(kTasks); ++k) {
@@ -222,19 +231,22 @@ class KernelAssembler {
           break;
         }
       }
-      if (id == uint32_t(kTasks)) fail(t.name.loc, "no free local task id for " + quoted(t.name.text) + ": all 8 (24..31) are in use");
+      if (id == uint32_t(kTasks))
+        fail(t.name.loc, "no free local task id for " + quoted(t.name.text) + ": all 8 (24..31) are in use");
     }
     for (const auto& other : tasks_) {
       if (other.id == id) {
         try {
-          fail(t.name.loc, "task " + quoted(t.name.text) + " takes task id " + std::to_string(id) + ", already bound to task " + quoted(other.name) +
+          fail(t.name.loc, "task " + quoted(t.name.text) + " takes task id " + std::to_string(id) +
+                               ", already bound to task " + quoted(other.name) +
                                (t.is_data ? " (a data task's id is its color)" : ""));
         } catch (const Error& e) {
           rethrow_with_note(e, other.at, quoted(other.name) + " is declared here");
         }
       }
     }
-    if (t.start && t.is_data) fail(t.name.loc, "only local tasks can 'start' (a data task runs when a wavelet arrives)");
+    if (t.start && t.is_data)
+      fail(t.name.loc, "only local tasks can 'start' (a data task runs when a wavelet arrives)");
     Binding b;
     b.kind = BindKind::kTask;
     b.value = Value::of_int(id);
@@ -289,10 +301,13 @@ class KernelAssembler {
 
   // ------------------------------------------------------------------ pass 2: encoding
   int reg_operand(const Operand& o, const Scope* scope, bool descriptor, const std::string& what) {
-    const char* expected = descriptor ? "a descriptor register (d0..d7 or an alias)" : "a register (r0..r15 or an alias)";
-    if (o.is_mem || o.expr->kind != Expr::Kind::kName) fail(o.loc, "expected " + std::string(expected) + " for " + what);
+    const char* expected =
+        descriptor ? "a descriptor register (d0..d7 or an alias)" : "a register (r0..r15 or an alias)";
+    if (o.is_mem || o.expr->kind != Expr::Kind::kName)
+      fail(o.loc, "expected " + std::string(expected) + " for " + what);
     const int r = register_of(o.expr->name, scope, descriptor);
-    if (r < 0) fail(o.loc, "expected " + std::string(expected) + " for " + what + ", found " + quoted(o.expr->name));
+    if (r < 0)
+      fail(o.loc, "expected " + std::string(expected) + " for " + what + ", found " + quoted(o.expr->name));
     return r;
   }
 
@@ -307,14 +322,16 @@ class KernelAssembler {
     const std::string m = quoted(in.mnemonic.text);
     if (in.operands.size() != form.operands.size()) {
       fail(in.mnemonic.loc, m + " takes " + std::to_string(form.operands.size()) + " operand" +
-                                (form.operands.size() == 1 ? "" : "s") + ", found " + std::to_string(in.operands.size()) +
-                                " (syntax: " + form.syntax + ")");
+                                (form.operands.size() == 1 ? "" : "s") + ", found " +
+                                std::to_string(in.operands.size()) + " (syntax: " + form.syntax + ")");
     }
     const bool vector = form.is_vector();
     if (in.async && !vector) fail(in.mnemonic.loc, "'async' applies only to vector operations, not " + m);
-    if (in.then_action && !vector) fail(in.then_action->loc, "'then' applies only to vector operations, not " + m);
+    if (in.then_action && !vector)
+      fail(in.then_action->loc, "'then' applies only to vector operations, not " + m);
     if (in.then_action && !in.async) {
-      fail(in.then_action->loc, "'then' needs 'async': a synchronous operation has finished before the next instruction runs");
+      fail(in.then_action->loc,
+           "'then' needs 'async': a synchronous operation has finished before the next instruction runs");
     }
     Instr out{form.op, 0, 0, 0, 0};
     uint32_t flags = 0;
@@ -322,28 +339,39 @@ class KernelAssembler {
     for (size_t k = 0; k < form.operands.size(); ++k) {
       const OperandSpec spec = form.operands[k];
       const Operand& o = in.operands[k];
-      const std::string what = "operand " + std::to_string(k + 1) + " of " + m + " (syntax: " + form.syntax + ")";
+      const std::string what =
+          "operand " + std::to_string(k + 1) + " of " + m + " (syntax: " + form.syntax + ")";
       uint32_t field = 0;
       switch (spec.kind) {
-        case OperandKind::kReg: field = uint32_t(reg_operand(o, p.scope, false, what)); break;
-        case OperandKind::kDsr: field = uint32_t(reg_operand(o, p.scope, true, what)); break;
+        case OperandKind::kReg:
+          field = uint32_t(reg_operand(o, p.scope, false, what));
+          break;
+        case OperandKind::kDsr:
+          field = uint32_t(reg_operand(o, p.scope, true, what));
+          break;
         case OperandKind::kSource: {
           const bool is_name = !o.is_mem && o.expr->kind == Expr::Kind::kName;
           const int d = is_name ? register_of(o.expr->name, p.scope, true) : -1;
           const int r = is_name ? register_of(o.expr->name, p.scope, false) : -1;
           if (d < 0 && r < 0) {
-            fail(o.loc, "expected a descriptor register (d0..d7) or a general register (r0..r15) for " + what);
+            fail(o.loc,
+                 "expected a descriptor register (d0..d7) or a general register (r0..r15) for " + what);
           }
           field = uint32_t(d >= 0 ? d : r);
           if (d < 0) flags |= spec.field == Field::kB ? vflag::kS0IsReg : vflag::kS1IsReg;
           break;
         }
-        case OperandKind::kImm: field = word_of(value_operand(o, p.scope, what), o.loc, what); break;
-        case OperandKind::kByte: field = uint32_t(int_in(value_operand(o, p.scope, what), 0, 255, o.loc, what)); break;
+        case OperandKind::kImm:
+          field = word_of(value_operand(o, p.scope, what), o.loc, what);
+          break;
+        case OperandKind::kByte:
+          field = uint32_t(int_in(value_operand(o, p.scope, what), 0, 255, o.loc, what));
+          break;
         case OperandKind::kLabel: {
           const int64_t target = int_of(value_operand(o, p.scope, what), o.loc, what);
           if (target < 0 || uint64_t(target) >= pc_) {
-            fail(o.loc, "branch target " + std::to_string(target) + " is outside the kernel's code (0.." + std::to_string(int64_t(pc_) - 1) + ")");
+            fail(o.loc, "branch target " + std::to_string(target) + " is outside the kernel's code (0.." +
+                            std::to_string(int64_t(pc_) - 1) + ")");
           }
           field = uint32_t(target);
           break;
@@ -351,44 +379,63 @@ class KernelAssembler {
         case OperandKind::kMem: {
           if (!o.is_mem) fail(o.loc, "expected a memory reference [rB + OFFSET] for " + what);
           const int base = register_of(o.base.text, p.scope, false);
-          if (base < 0) fail(o.base.loc, "expected a base register (r0..r15 or an alias) in " + what + ", found " + quoted(o.base.text));
+          if (base < 0)
+            fail(o.base.loc, "expected a base register (r0..r15 or an alias) in " + what + ", found " +
+                                 quoted(o.base.text));
           out.b = uint8_t(base);
           field = o.offset ? word_of(eval(*o.offset, {p.scope}), o.offset->loc, "the offset") : 0;
           break;
         }
         case OperandKind::kColor: {
           const int64_t c = int_of(value_operand(o, p.scope, what), o.loc, what);
-          if (c < 0 || c >= kColors) fail(o.loc, color_range_message(c));
+          if (c < 0 || c >= kColors) fail(o.loc, no_such_color(c));
           field = uint32_t(c);
           break;
         }
         case OperandKind::kTask:
-        case OperandKind::kLocalTask: field = task_operand(o, p.scope, spec.kind == OperandKind::kLocalTask, what); break;
+        case OperandKind::kLocalTask:
+          field = task_operand(o, p.scope, spec.kind == OperandKind::kLocalTask, what);
+          break;
         case OperandKind::kDesc: {
           desc = value_operand(o, p.scope, what);
           if (desc.type != Value::Type::kDesc) {
-            fail(o.loc, "expected a descriptor (mem(...), fabin(...) or fabout(...)) for " + what + ", found " + type_name(desc.type));
+            fail(o.loc, "expected a descriptor (mem(...), fabin(...) or fabout(...)) for " + what +
+                            ", found " + type_name(desc.type));
           }
           check_mem_descriptor(desc, o.loc);
           break;
         }
       }
       switch (spec.field) {
-        case Field::kOp: out.op = uint8_t(field); break;
-        case Field::kA: out.a = uint8_t(field); break;
-        case Field::kB: out.b = uint8_t(field); break;
-        case Field::kC: out.c = uint8_t(field); break;
+        case Field::kOp:
+          out.op = uint8_t(field);
+          break;
+        case Field::kA:
+          out.a = uint8_t(field);
+          break;
+        case Field::kB:
+          out.b = uint8_t(field);
+          break;
+        case Field::kC:
+          out.c = uint8_t(field);
+          break;
         case Field::kImm:
-        case Field::kMemBImm: out.imm = int32_t(field); break;
-        case Field::kScalar: flags |= (field & vflag::kScalarMask) << vflag::kScalarShift; break;
-        case Field::kDescPair: break;
+        case Field::kMemBImm:
+          out.imm = int32_t(field);
+          break;
+        case Field::kScalar:
+          flags |= (field & vflag::kScalarMask) << vflag::kScalarShift;
+          break;
+        case Field::kDescPair:
+          break;
       }
     }
     if (vector) {
       if (in.async) flags |= vflag::kAsync;
       if (in.then_action) {
         const bool activate = in.then_action->text == "activate";
-        const uint32_t t = task_operand_expr(*in.then_task, p.scope, activate, "the task to " + in.then_action->text);
+        const uint32_t t =
+            task_operand_expr(*in.then_task, p.scope, activate, "the task to " + in.then_action->text);
         flags |= (t << vflag::kDoneShift) | (activate ? vflag::kDoneActivate : vflag::kDoneUnblock);
       }
       out.imm = int32_t(flags);
@@ -409,10 +456,12 @@ class KernelAssembler {
     const int64_t t = int_of(eval(e, {scope}), e.loc, what);
     if (local) {
       if (t < kFirstLocalTask || t >= kTasks) {
-        fail(e.loc, what + ": task " + std::to_string(t) + " is not a local task (24..31); data tasks run when wavelets arrive");
+        fail(e.loc, what + ": task " + std::to_string(t) +
+                        " is not a local task (24..31); data tasks run when wavelets arrive");
       }
       if (out_->kernel.entry[t] == kUnbound) {
-        fail(e.loc, what + ": task " + std::to_string(t) + " is not declared in kernel " + quoted(k_.name.text));
+        fail(e.loc,
+             what + ": task " + std::to_string(t) + " is not declared in kernel " + quoted(k_.name.text));
       }
     } else if (t < 0 || t >= kTasks) {
       fail(e.loc, what + ": task id " + std::to_string(t) + " does not exist (0..31)");
@@ -429,8 +478,9 @@ class KernelAssembler {
     const int64_t last = base + (len - 1) * stride;
     const int64_t lo = std::min(base, last), hi = std::max(base, last);
     if (lo < 0 || hi >= int64_t(data_words_)) {
-      fail(at, "descriptor " + d.str() + " reaches word " + std::to_string(lo < 0 ? lo : hi) + ", outside the kernel's " +
-                   std::to_string(data_words_) + " data words (declare the memory with var)");
+      fail(at, "descriptor " + d.str() + " reaches word " + std::to_string(lo < 0 ? lo : hi) +
+                   ", outside the kernel's " + std::to_string(data_words_) +
+                   " data words (declare the memory with var)");
     }
   }
 
@@ -448,7 +498,8 @@ class KernelAssembler {
 
 }  // namespace
 
-std::unique_ptr<KernelInstance> assemble_kernel(const KernelStmt& kernel, const std::vector<std::pair<std::string, Value>>& args,
+std::unique_ptr<KernelInstance> assemble_kernel(const KernelStmt& kernel,
+                                                const std::vector<std::pair<std::string, Value>>& args,
                                                 const Scope& globals) {
   return KernelAssembler(kernel, args, globals).run();
 }

@@ -21,18 +21,20 @@ struct VarInfo {
 };
 
 struct KernelInstance {
-  Kernel kernel;                         // kernel.name: "gemv" or "gemv(first=1, color=3)"
-  std::vector<VarInfo> vars;             // in address order
-  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> initial_data;  // (address, words) from var initialisers
-  uint32_t start_mask = 0;               // tasks activated at load ('start')
-  uint32_t block_mask = 0;               // tasks blocked at load ('blocked')
-  std::unique_ptr<Scope> scope;          // the kernel's names (aliases, variables, tasks) for place blocks
+  Kernel kernel;              // kernel.name: "gemv" or "gemv(first=1, color=3)"
+  std::vector<VarInfo> vars;  // in address order
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>>
+      initial_data;              // (address, words) from var initialisers
+  uint32_t start_mask = 0;       // tasks activated at load ('start')
+  uint32_t block_mask = 0;       // tasks blocked at load ('blocked')
+  std::unique_ptr<Scope> scope;  // the kernel's names (aliases, variables, tasks) for place blocks
   std::vector<std::unique_ptr<Scope>> owned_scopes;  // parameter and loop scopes the names hang off
   const VarInfo* var(const std::string& name) const;
 };
 
 // Throws wafer::Error at the first problem (with a note naming the instance when it has parameters).
-std::unique_ptr<KernelInstance> assemble_kernel(const KernelStmt& kernel, const std::vector<std::pair<std::string, Value>>& args,
+std::unique_ptr<KernelInstance> assemble_kernel(const KernelStmt& kernel,
+                                                const std::vector<std::pair<std::string, Value>>& args,
                                                 const Scope& globals);
 
 // Upper bound on expanded for-loop iterations per kernel or layout, so that no input can make the

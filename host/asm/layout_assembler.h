@@ -20,12 +20,13 @@
 namespace wafer::assembler {
 
 struct LayoutResult {
-  Image image;                                            // width, height and everything the layout sets
+  Image image;                                             // width, height and everything the layout sets
   std::vector<std::unique_ptr<KernelInstance>> instances;  // instance k is image.kernels[k]
 };
 
-LayoutResult assemble_layout(const std::vector<const LayoutStmt*>& layouts, const std::map<std::string, const KernelStmt*>& kernels,
-                             const Scope& globals, uint32_t width, uint32_t height);
+LayoutResult assemble_layout(const std::vector<const LayoutStmt*>& layouts,
+                             const std::map<std::string, const KernelStmt*>& kernels, const Scope& globals,
+                             uint32_t width, uint32_t height);
 
 // Kernel instances one program may create (distinct parameter combinations); beyond it the parameters
 // almost certainly vary per PE by mistake: registers or SRAM initialisers are the tool for that.

@@ -8,25 +8,37 @@ namespace wafer::assembler {
 
 std::string describe(const Token& t) {
   switch (t.kind) {
-    case Tok::kIdent: return quoted(t.text);
+    case Tok::kIdent:
+      return quoted(t.text);
     case Tok::kInt:
-    case Tok::kFloat: return "number " + t.text;
-    case Tok::kPunct: return quoted(t.text);
-    case Tok::kNewline: return "end of line";
-    case Tok::kEnd: return "end of file";
+    case Tok::kFloat:
+      return "number " + t.text;
+    case Tok::kPunct:
+      return quoted(t.text);
+    case Tok::kNewline:
+      return "end of line";
+    case Tok::kEnd:
+      return "end of file";
   }
   return "?";
 }
 
 namespace {
 
-bool is_ident_start(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_ident_char(char c) { return is_ident_start(c) || is_digit(c); }
+bool is_ident_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+bool is_digit(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_ident_char(char c) {
+  return is_ident_start(c) || is_digit(c);
+}
 
 // Longest match first.
-constexpr const char* kPuncts[] = {"..", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "(", ")", "[", "]", "{", "}",
-                                   ",", ":", "=", "+", "-", "*", "/", "%", "<", ">", "!", "~", "&", "|", "^", "?"};
+constexpr const char* kPuncts[] = {"..", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "(", ")",
+                                   "[",  "]",  "{",  "}",  ",",  ":",  "=",  "+",  "-",  "*", "/",
+                                   "%",  "<",  ">",  "!",  "~",  "&",  "|",  "^",  "?"};
 
 class Lexer {
  public:
@@ -99,7 +111,8 @@ class Lexer {
     if (base != 10) {
       advance(2);
       const size_t digits = pos_;
-      while (pos_ < s_.size() && (base == 16 ? isxdigit(uint8_t(s_[pos_])) : (s_[pos_] == '0' || s_[pos_] == '1'))) {
+      while (pos_ < s_.size() &&
+             (base == 16 ? isxdigit(uint8_t(s_[pos_])) : (s_[pos_] == '0' || s_[pos_] == '1'))) {
         advance(1);
       }
       if (pos_ == digits) fail(t.loc, "expected digits after " + quoted(s_.substr(start, 2)));
@@ -172,6 +185,8 @@ class Lexer {
 
 }  // namespace
 
-std::vector<Token> lex(const std::string& text, const std::string* file_name) { return Lexer(text, file_name).run(); }
+std::vector<Token> lex(const std::string& text, const std::string* file_name) {
+  return Lexer(text, file_name).run();
+}
 
 }  // namespace wafer::assembler

@@ -16,7 +16,7 @@ enum class Tok { kIdent, kInt, kFloat, kPunct, kNewline, kEnd };
 
 struct Token {
   Tok kind = Tok::kEnd;
-  std::string text;   // identifier or punctuation; the literal's spelling for numbers
+  std::string text;  // identifier or punctuation; the literal's spelling for numbers
   int64_t int_value = 0;
   double float_value = 0;
   SourceLoc loc;
@@ -27,7 +27,8 @@ struct Token {
 // How a token reads in "expected X, found Y".
 std::string describe(const Token& t);
 
-// Splits text into tokens; the last is always kEnd. Throws wafer::Error at the first bad character or literal.
+// Splits text into tokens; the last is always kEnd. Throws wafer::Error at the first bad character or
+// literal.
 std::vector<Token> lex(const std::string& text, const std::string* file_name);
 
 }  // namespace wafer::assembler

@@ -15,12 +15,12 @@ constexpr int kMaxExprDepth = 400;
 
 const std::set<std::string>& keywords() {
   static const std::set<std::string> k = {
-      "param", "const", "color", "grid",     "kernel",    "layout", "var",    "export", "alias",  "task",
-      "data",  "local", "start", "blocked",  "code",      "if",     "else",   "for",    "in",     "place",
-      "at",    "where", "route", "rx",       "tx",        "instream", "outstream", "values", "index", "count",
-      "capacity", "reg", "dsr",  "init",     "sram",      "addr",   "async",  "then",   "x",      "y",
-      "W",     "H",     "north", "east",     "south",     "west",   "ramp",   "min",    "max",    "abs",
-      "int",   "float", "bits",  "mem",      "fabin",     "fabout", "desc",   "len"};
+      "param",    "const", "color", "grid",    "kernel", "layout",   "var",       "export", "alias", "task",
+      "data",     "local", "start", "blocked", "code",   "if",       "else",      "for",    "in",    "place",
+      "at",       "where", "route", "rx",      "tx",     "instream", "outstream", "values", "index", "count",
+      "capacity", "reg",   "dsr",   "init",    "sram",   "addr",     "async",     "then",   "x",     "y",
+      "W",        "H",     "north", "east",    "south",  "west",     "ramp",      "min",    "max",   "abs",
+      "int",      "float", "bits",  "mem",     "fabin",  "fabout",   "desc",      "len"};
   return k;
 }
 
@@ -49,7 +49,8 @@ class Parser {
   ExprPtr lone_expression() {
     ExprPtr e = expr("a value");
     skip_newlines();
-    if (peek().kind != Tok::kEnd) fail(peek().loc, "expected the end of the value, found " + describe(peek()));
+    if (peek().kind != Tok::kEnd)
+      fail(peek().loc, "expected the end of the value, found " + describe(peek()));
     return e;
   }
 
@@ -72,11 +73,13 @@ class Parser {
     return true;
   }
   const Token& expect(const char* punct, const std::string& where) {
-    if (!peek().is(punct)) fail(peek().loc, "expected " + quoted(punct) + " " + where + ", found " + describe(peek()));
+    if (!peek().is(punct))
+      fail(peek().loc, "expected " + quoted(punct) + " " + where + ", found " + describe(peek()));
     return next();
   }
   void expect_word(const char* word, const std::string& where) {
-    if (!peek().is_word(word)) fail(peek().loc, "expected " + quoted(word) + " " + where + ", found " + describe(peek()));
+    if (!peek().is_word(word))
+      fail(peek().loc, "expected " + quoted(word) + " " + where + ", found " + describe(peek()));
     next();
   }
   Ident ident(const std::string& what) {
@@ -88,7 +91,8 @@ class Parser {
   Ident new_name(const std::string& what) {
     Ident id = ident(what);
     if (is_reserved_name(id.text)) {
-      fail(id.loc, "expected " + what + ", found " + quoted(id.text) + ", which is reserved (a keyword, builtin or register name)");
+      fail(id.loc, "expected " + what + ", found " + quoted(id.text) +
+                       ", which is reserved (a keyword, builtin or register name)");
     }
     return id;
   }
@@ -120,7 +124,8 @@ class Parser {
     Block out;
     skip_newlines();
     while (!peek().is("}")) {
-      if (peek().kind == Tok::kEnd) fail(peek().loc, "expected '}' to close the " + what + ", found end of file");
+      if (peek().kind == Tok::kEnd)
+        fail(peek().loc, "expected '}' to close the " + what + ", found end of file");
       out.push_back((this->*item)());
       skip_newlines();
     }
@@ -175,7 +180,8 @@ class Parser {
       end_statement("layout");
       s.node = std::move(l);
     } else {
-      fail(t.loc, "expected a top-level statement (param, const, color, grid, kernel, layout), found " + describe(t));
+      fail(t.loc, "expected a top-level statement (param, const, color, grid, kernel, layout), found " +
+                      describe(t));
     }
     return s;
   }
@@ -258,14 +264,19 @@ class Parser {
         k.is_data = true;
         k.id = expr("the task's color");
       } else if (accept_word("local")) {
-        if (!peek().is("{") && !peek().is_word("start") && !peek().is_word("blocked")) k.id = expr("the local task id");
+        if (!peek().is("{") && !peek().is_word("start") && !peek().is_word("blocked"))
+          k.id = expr("the local task id");
       } else {
-        fail(peek().loc, "expected 'data COLOR' or 'local [ID]' after the task name, found " + describe(peek()));
+        fail(peek().loc,
+             "expected 'data COLOR' or 'local [ID]' after the task name, found " + describe(peek()));
       }
       for (;;) {
-        if (accept_word("start")) k.start = true;
-        else if (accept_word("blocked")) k.blocked = true;
-        else break;
+        if (accept_word("start"))
+          k.start = true;
+        else if (accept_word("blocked"))
+          k.blocked = true;
+        else
+          break;
       }
       k.body = block("task body", &Parser::code_item);
       end_statement("task");
@@ -280,7 +291,8 @@ class Parser {
     } else if (accept_word("for")) {
       s.node = for_stmt(&Parser::kernel_item, "for block");
     } else {
-      fail(t.loc, "expected a kernel item (var, export, alias, const, task, code, if, for), found " + describe(t));
+      fail(t.loc,
+           "expected a kernel item (var, export, alias, const, task, code, if, for), found " + describe(t));
     }
     return s;
   }
@@ -320,9 +332,10 @@ class Parser {
     const InstrForm* form = find_instr(in.mnemonic.text);
     if (!form) {
       const std::string near = closest_mnemonic(in.mnemonic.text);
-      fail(in.mnemonic.loc, "unknown instruction " + quoted(in.mnemonic.text) +
-                                (near.empty() ? "" : " (did you mean " + quoted(near) + "?)") +
-                                "; expected an instruction such as li, add, ld, send, dset, vmov, vfmac, ret");
+      fail(in.mnemonic.loc,
+           "unknown instruction " + quoted(in.mnemonic.text) +
+               (near.empty() ? "" : " (did you mean " + quoted(near) + "?)") +
+               "; expected an instruction such as li, add, ld, send, dset, vmov, vfmac, ret");
     }
     if (peek().kind != Tok::kNewline && !peek().is("}") && !peek().is_word("then")) {
       do in.operands.push_back(operand(in.mnemonic.text));
@@ -443,9 +456,12 @@ class Parser {
       expect_word("count", "after the input stream's color");
       in.count = expr("the number of wavelets");
       for (;;) {
-        if (accept_word("values")) in.values = expr("the stream's values");
-        else if (accept_word("index")) in.index = expr("the stream's indices");
-        else break;
+        if (accept_word("values"))
+          in.values = expr("the stream's values");
+        else if (accept_word("index"))
+          in.index = expr("the stream's indices");
+        else
+          break;
       }
       end_statement("instream statement");
       s.node = std::move(in);
@@ -469,8 +485,10 @@ class Parser {
     } else if (accept_word("for")) {
       s.node = for_stmt(&Parser::layout_item, "for block");
     } else {
-      fail(t.loc, "expected a layout item (place, route, instream, outstream, reg, dsr, sram, const, if, for), found " +
-                      describe(t));
+      fail(t.loc,
+           "expected a layout item (place, route, instream, outstream, reg, dsr, sram, const, if, for), "
+           "found " +
+               describe(t));
     }
     return s;
   }
@@ -497,12 +515,14 @@ class Parser {
   SetStmt set_stmt(bool layout_level) {
     SetStmt st;
     const std::string word = next().text;
-    st.what = word == "reg" ? SetStmt::What::kReg : word == "dsr" ? SetStmt::What::kDsr
-            : word == "init" ? SetStmt::What::kInit : SetStmt::What::kSram;
+    st.what = word == "reg"    ? SetStmt::What::kReg
+              : word == "dsr"  ? SetStmt::What::kDsr
+              : word == "init" ? SetStmt::What::kInit
+                               : SetStmt::What::kSram;
     if (st.what != SetStmt::What::kSram) {
-      st.target = ident(st.what == SetStmt::What::kReg ? "a register (r0..r15 or an alias)"
+      st.target = ident(st.what == SetStmt::What::kReg   ? "a register (r0..r15 or an alias)"
                         : st.what == SetStmt::What::kDsr ? "a descriptor register (d0..d7 or an alias)"
-                                                          : "a kernel variable");
+                                                         : "a kernel variable");
     }
     if (layout_level) {
       expect_word("at", "before the rectangle (" + word + " statements in a layout name their PEs)");
@@ -524,7 +544,8 @@ class Parser {
   // over the tree recurses, so the height is bounded here.
   ExprPtr finish(ExprPtr e) {
     for (const auto& a : e->args) e->depth = std::max(e->depth, a->depth + 1);
-    if (e->depth > kMaxExprDepth) fail(e->loc, "expression nested deeper than " + std::to_string(kMaxExprDepth) + " levels");
+    if (e->depth > kMaxExprDepth)
+      fail(e->loc, "expression nested deeper than " + std::to_string(kMaxExprDepth) + " levels");
     return e;
   }
 
@@ -532,6 +553,7 @@ class Parser {
     auto e = std::make_unique<Expr>();
     e->kind = kind;
     e->loc = loc;
+    e->op_loc = loc;
     e->name = std::move(name);
     return e;
   }
@@ -552,7 +574,8 @@ class Parser {
     ExprPtr a = ternary();
     expect(":", "between the branches of '?:'");
     ExprPtr b = ternary();
-    ExprPtr e = make(Expr::Kind::kTernary, loc, "?");
+    ExprPtr e = make(Expr::Kind::kTernary, c->loc, "?");
+    e->op_loc = loc;
     e->args.push_back(std::move(c));
     e->args.push_back(std::move(a));
     e->args.push_back(std::move(b));
@@ -563,7 +586,8 @@ class Parser {
   static int level_of(const Token& t) {
     if (t.kind != Tok::kPunct) return -1;
     static const std::vector<std::vector<std::string>> levels = {
-        {"||"}, {"&&"}, {"|"}, {"^"}, {"&"}, {"==", "!="}, {"<", "<=", ">", ">="}, {"<<", ">>"}, {"+", "-"}, {"*", "/", "%"}};
+        {"||"},       {"&&"},     {"|"},          {"^"}, {"&"}, {"==", "!="}, {"<", "<=", ">", ">="},
+        {"<<", ">>"}, {"+", "-"}, {"*", "/", "%"}};
     for (size_t i = 0; i < levels.size(); ++i) {
       for (const auto& op : levels[i]) {
         if (t.text == op) return int(i);
@@ -579,7 +603,8 @@ class Parser {
       if (level < min_level) return lhs;
       const Token& op = next();
       ExprPtr rhs = binary(level + 1);
-      ExprPtr e = make(Expr::Kind::kBinary, op.loc, op.text);
+      ExprPtr e = make(Expr::Kind::kBinary, lhs->loc, op.text);
+      e->op_loc = op.loc;
       e->args.push_back(std::move(lhs));
       e->args.push_back(std::move(rhs));
       lhs = finish(std::move(e));
@@ -603,7 +628,8 @@ class Parser {
       const SourceLoc loc = next().loc;
       ExprPtr idx = ternary();
       expect("]", "to close the index");
-      ExprPtr ix = make(Expr::Kind::kIndex, loc, "[]");
+      ExprPtr ix = make(Expr::Kind::kIndex, e->loc, "[]");
+      ix->op_loc = loc;
       ix->args.push_back(std::move(e));
       ix->args.push_back(std::move(idx));
       e = finish(std::move(ix));
@@ -668,10 +694,16 @@ class Parser {
 
 }  // namespace
 
-bool is_reserved_name(const std::string& name) { return keywords().count(name) != 0 || is_register_spelling(name); }
+bool is_reserved_name(const std::string& name) {
+  return keywords().count(name) != 0 || is_register_spelling(name);
+}
 
-Block parse_program(const std::vector<Token>& tokens) { return Parser(tokens).program(); }
+Block parse_program(const std::vector<Token>& tokens) {
+  return Parser(tokens).program();
+}
 
-ExprPtr parse_lone_expression(const std::vector<Token>& tokens) { return Parser(tokens).lone_expression(); }
+ExprPtr parse_lone_expression(const std::vector<Token>& tokens) {
+  return Parser(tokens).lone_expression();
+}
 
 }  // namespace wafer::assembler

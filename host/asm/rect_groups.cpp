@@ -37,7 +37,8 @@ std::vector<RectGroup> group_rects(const Rect& r, bool depends_x, bool depends_y
   std::vector<RectGroup> out;
   if (r.w == 0 || r.h == 0) return out;
   if (!depends_y) {
-    for (auto& run : row_runs(r, r.y, depends_x, key)) out.push_back({{run.x0, r.y, run.x1 - run.x0, r.h}, std::move(run.key)});
+    for (auto& run : row_runs(r, r.y, depends_x, key))
+      out.push_back({{run.x0, r.y, run.x1 - run.x0, r.h}, std::move(run.key)});
     return out;
   }
   // Rows one by one; a run identical to one in the row above (same span, same key) extends its rectangle.
@@ -49,7 +50,8 @@ std::vector<RectGroup> group_rects(const Rect& r, bool depends_x, bool depends_y
     for (auto& run : runs) {
       while (j < open.size() && open[j].first.x0 < run.x0) ++j;
       size_t idx;
-      if (j < open.size() && open[j].first.x0 == run.x0 && open[j].first.x1 == run.x1 && open[j].first.key == run.key) {
+      if (j < open.size() && open[j].first.x0 == run.x0 && open[j].first.x1 == run.x1 &&
+          open[j].first.key == run.key) {
         idx = open[j].second;
         out[idx].rect.h += 1;
       } else {

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "host/asm/diagnostics.h"
@@ -16,7 +17,7 @@ struct Value {
   Type type = Type::kInt;
   int64_t i = 0;
   double f = 0;
-  uint32_t w0 = 0, w1 = 0;   // descriptor words (isa.h)
+  uint32_t w0 = 0, w1 = 0;  // descriptor words (isa.h)
   std::vector<Value> list;
 
   static Value of_int(int64_t v);
@@ -30,16 +31,17 @@ struct Value {
 
 const char* type_name(Value::Type t);
 
-// The value as one machine word; 'what' names it in the error.
-uint32_t word_of(const Value& v, const SourceLoc& at, const std::string& what);
+// The value as one machine word; 'what' names it in the error. ('what' is a view, so that the hot per-PE
+// paths build no message unless they fail.)
+uint32_t word_of(const Value& v, const SourceLoc& at, std::string_view what);
 // Appends the value's words: 1 for a number, 2 for a descriptor, the items' words for a list.
-void append_words(const Value& v, std::vector<uint32_t>& out, const SourceLoc& at, const std::string& what);
+void append_words(const Value& v, std::vector<uint32_t>& out, const SourceLoc& at, std::string_view what);
 uint64_t word_count(const Value& v);
 // An integer (floats are refused: say int(...) to truncate).
-int64_t int_of(const Value& v, const SourceLoc& at, const std::string& what);
+int64_t int_of(const Value& v, const SourceLoc& at, std::string_view what);
 // An integer in [lo, hi]; the message says the range.
-int64_t int_in(const Value& v, int64_t lo, int64_t hi, const SourceLoc& at, const std::string& what);
-bool truthy(const Value& v, const SourceLoc& at, const std::string& what);
+int64_t int_in(const Value& v, int64_t lo, int64_t hi, const SourceLoc& at, std::string_view what);
+bool truthy(const Value& v, const SourceLoc& at, std::string_view what);
 
 // fp32 bit pattern of a double (rounded to nearest).
 uint32_t fp32_bits(double v);

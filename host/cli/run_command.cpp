@@ -22,7 +22,9 @@ int run_command(int argc, char** argv) {
       "watchdog", "cycles without progress before a stall report",
       cxxopts::value<uint64_t>()->default_value("10000"))(
       "outputs", "print up to this many elements of each output stream",
-      cxxopts::value<uint64_t>()->default_value("8"))("json", "print JSON")("h,help", "show help");
+      cxxopts::value<uint64_t>()->default_value("8"))(
+      "param", "override a text program's param: NAME=VALUE (repeatable)",
+      cxxopts::value<std::vector<std::string>>())("json", "print JSON")("h,help", "show help");
   opts.parse_positional({"file"});
   opts.positional_help("FILE");
   const auto args = opts.parse(argc, argv);
@@ -30,8 +32,8 @@ int run_command(int argc, char** argv) {
     std::printf("%s\n", opts.help().c_str());
     return args.count("help") ? 0 : 2;
   }
-  const AsmParams params =
-      parse_params(args.count("param") ? args["param"].as<std::vector<std::string>>() : std::vector<std::string>{});
+  const AsmParams params = parse_params(args.count("param") ? args["param"].as<std::vector<std::string>>()
+                                                            : std::vector<std::string>{});
   const Image im = load_program_or_image(args["file"].as<std::string>(), params.overrides);
   auto engine = make_engine(args["engine"].as<std::string>(), {.threads = args["threads"].as<unsigned>()});
   engine->load(im);
