@@ -14,6 +14,7 @@
 #include "cuda/device_state.h"
 #include "cuda/state_reduce.h"
 #include "cuda/step_kernels.h"
+#include "host/engine/host_access.h"
 #include "host/engine/reports.h"
 #include "host/model/error.h"
 
@@ -212,25 +213,7 @@ class CudaEngine final : public Engine {
 
   void activate(Rect rect, uint32_t task) override {
     require_loaded();
-    if (rect.w == 0 || rect.h == 0 || uint64_t(rect.x) + rect.w > host_.width ||
-        uint64_t(rect.y) + rect.h > host_.height) {
-      throw Error("activate: rectangle outside the grid");
-    }
-    // Validate every PE before changing any, so a rejected call leaves the machine as it was.
-    for (uint32_t y = rect.y; y < rect.y + rect.h; ++y) {
-      for (uint32_t x = rect.x; x < rect.x + rect.w; ++x) {
-        const uint64_t p = uint64_t(y) * host_.width + x;
-        if (host_.kernel[p] == kNoKernel) {
-          throw Error("activate: PE(" + std::to_string(x) + "," + std::to_string(y) + ") runs no kernel");
-        }
-        const KernelInfo& k = host_.kernels[host_.kernel[p]];
-        if (task < uint32_t(kFirstLocalTask) || task >= uint32_t(kTasks) || !(k.bound_mask & (1u << task))) {
-          throw Error("activate: task " + std::to_string(task) + " is not a bound local task of kernel '" +
-                      host_.kernel_names[host_.kernel[p]] + "' at PE(" + std::to_string(x) + "," +
-                      std::to_string(y) + ")");
-        }
-      }
-    }
+    check_activate(host_, rect, task);
     select_device();
     enqueue_activate(view(), rect, task, stream_, debug_sync_);
     WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
@@ -309,22 +292,10 @@ class CudaEngine final : public Engine {
   // The same checks and messages as the CPU engine: callers see one behaviour whatever the engine.
   uint64_t checked_pe(uint32_t x, uint32_t y) const {
     require_loaded();
-    if (x >= host_.width || y >= host_.height) {
-      throw Error("PE(" + std::to_string(x) + "," + std::to_string(y) + ") is outside the " +
-                  std::to_string(host_.width) + "x" + std::to_string(host_.height) + " grid");
-    }
-    return uint64_t(y) * host_.width + x;
+    return wafer::checked_pe(host_, x, y);
   }
   void check_sram_range(uint32_t x, uint32_t y, uint32_t addr, uint32_t count) const {
-    if (uint64_t(addr) + count > host_.sram_words) {
-      throw Error("SRAM words [" + std::to_string(addr) + ", " + std::to_string(uint64_t(addr) + count) +
-                  ") of PE(" + std::to_string(x) + "," + std::to_string(y) +
-                  ") are outside the image's SRAM footprint of " + std::to_string(host_.sram_words) +
-                  " words");
-    }
-  }
-  static void check_reg(uint32_t reg) {
-    if (reg >= uint32_t(kRegs)) throw Error("register r" + std::to_string(reg) + " does not exist (r0..r15)");
+    wafer::check_sram_range(host_, x, y, addr, count);
   }
 
   CudaLaunchConfig launch_;

@@ -8,6 +8,7 @@
 #include <barrier>
 #include <thread>
 
+#include "host/engine/host_access.h"
 #include "host/engine/reports.h"
 #include "host/model/cycle.h"
 #include "host/model/error.h"
@@ -81,33 +82,17 @@ class CpuEngine final : public Engine {
   }
   uint32_t read_reg(uint32_t x, uint32_t y, uint32_t reg) const override {
     const uint64_t p = checked_pe(x, y);
-    if (reg >= uint32_t(kRegs)) throw Error("register r" + std::to_string(reg) + " does not exist (r0..r15)");
+    check_reg(reg);
     return s_.regs[uint64_t(reg) * s_.n + p];
   }
   void write_reg(uint32_t x, uint32_t y, uint32_t reg, uint32_t value) override {
     const uint64_t p = checked_pe(x, y);
-    if (reg >= uint32_t(kRegs)) throw Error("register r" + std::to_string(reg) + " does not exist (r0..r15)");
+    check_reg(reg);
     s_.regs[uint64_t(reg) * s_.n + p] = value;
   }
   void activate(Rect rect, uint32_t task) override {
     require_loaded();
-    if (rect.w == 0 || rect.h == 0 || uint64_t(rect.x) + rect.w > s_.width || uint64_t(rect.y) + rect.h > s_.height) {
-      throw Error("activate: rectangle outside the grid");
-    }
-    // Validate every PE before changing any, so a rejected call leaves the machine as it was.
-    for (uint32_t y = rect.y; y < rect.y + rect.h; ++y) {
-      for (uint32_t x = rect.x; x < rect.x + rect.w; ++x) {
-        const uint64_t p = uint64_t(y) * s_.width + x;
-        if (s_.kernel[p] == kNoKernel) {
-          throw Error("activate: PE(" + std::to_string(x) + "," + std::to_string(y) + ") runs no kernel");
-        }
-        const KernelInfo& k = s_.kernels[s_.kernel[p]];
-        if (task < uint32_t(kFirstLocalTask) || task >= uint32_t(kTasks) || !(k.bound_mask & (1u << task))) {
-          throw Error("activate: task " + std::to_string(task) + " is not a bound local task of kernel '" +
-                      s_.kernel_names[s_.kernel[p]] + "' at PE(" + std::to_string(x) + "," + std::to_string(y) + ")");
-        }
-      }
-    }
+    check_activate(s_, rect, task);
     for (uint32_t y = rect.y; y < rect.y + rect.h; ++y) {
       for (uint32_t x = rect.x; x < rect.x + rect.w; ++x) {
         const uint64_t p = uint64_t(y) * s_.width + x;
@@ -146,18 +131,10 @@ class CpuEngine final : public Engine {
   }
   uint64_t checked_pe(uint32_t x, uint32_t y) const {
     require_loaded();
-    if (x >= s_.width || y >= s_.height) {
-      throw Error("PE(" + std::to_string(x) + "," + std::to_string(y) + ") is outside the " +
-                  std::to_string(s_.width) + "x" + std::to_string(s_.height) + " grid");
-    }
-    return uint64_t(y) * s_.width + x;
+    return wafer::checked_pe(s_, x, y);
   }
   void check_sram_range(uint32_t x, uint32_t y, uint32_t addr, uint32_t count) const {
-    if (uint64_t(addr) + count > s_.sram_words) {
-      throw Error("SRAM words [" + std::to_string(addr) + ", " + std::to_string(uint64_t(addr) + count) +
-                  ") of PE(" + std::to_string(x) + "," + std::to_string(y) +
-                  ") are outside the image's SRAM footprint of " + std::to_string(s_.sram_words) + " words");
-    }
+    wafer::check_sram_range(s_, x, y, addr, count);
   }
 
   // Steps the PEs of every bands_-th chunk of kChunkRows rows, starting at chunk `band`. Chunks are dealt
