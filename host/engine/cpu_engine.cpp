@@ -145,11 +145,13 @@ class CpuEngine final : public Engine {
     BandResult r;
     for (uint64_t y0 = uint64_t(band) * kChunkRows; y0 < s_.height; y0 += uint64_t(bands_) * kChunkRows) {
       const uint64_t y1 = std::min<uint64_t>(y0 + kChunkRows, s_.height);
-      for (uint64_t p = y0 * s_.width, end = y1 * s_.width; p < end; ++p) {
-        const StepResult sr = PeCycle(view_, uint32_t(p), t).run();
-        r.progress |= sr.progress;
-        r.pending |= sr.has_work;
-        r.trapped |= (view_.flags[p] & kFlagTrapped) != 0;
+      for (uint32_t y = uint32_t(y0); y < y1; ++y) {
+        for (uint32_t x = 0, p = y * s_.width; x < s_.width; ++x, ++p) {
+          const StepResult sr = PeCycle(view_, p, x, y, t).run();
+          r.progress |= sr.progress;
+          r.pending |= sr.has_work;
+          r.trapped |= (view_.flags[p] & kFlagTrapped) != 0;
+        }
       }
     }
     results_[band] = r;

@@ -135,27 +135,32 @@ enum class Outcome : uint32_t { kIdle, kAdvanced, kStallIn, kStallOut, kStallSlo
 class PeCycle {
  public:
   WAFER_HD PeCycle(const MachineView& m, uint32_t p, uint64_t t)
-      : m_(m), p_(p), n_(m.n), t_(t), prev_(uint32_t((t + 1) & 1)), next_(uint32_t(t & 1)) {}
+      : PeCycle(m, p, p % m.width, p / m.width, t) {}
+  // For callers that already know (x, y) (the CPU engine walks rows): saves a division per PE-cycle.
+  WAFER_HD PeCycle(const MachineView& m, uint32_t p, uint32_t x, uint32_t y, uint64_t t)
+      : m_(m), p_(p), n_(m.n), t_(t), prev_(uint32_t((t + 1) & 1)), next_(uint32_t(t & 1)), x_(x), y_(y) {}
 
   WAFER_HD StepResult run() {
     const uint32_t flags = m_.flags[p_];
     if (flags & kFlagTrapped) return {false, false};
-    x_ = p_ % m_.width;
-    y_ = p_ / m_.width;
 
-    // Links toward this PE, written by neighbours (or input streams) last cycle.
+    // Links toward this PE, written by neighbours (or input streams) last cycle. Interior PEs, nearly all
+    // of them, take the direct path: this read is all an idle PE costs.
     uint64_t in_index[kDirs];
     bool any_in = false;
-    for (uint32_t d = 0; d < uint32_t(kDirs); ++d) {
-      uint32_t q;
-      if (neighbour(m_.width, m_.height, x_, y_, d, &q)) {
-        in_index[d] = uint64_t(prev_ * kDirs + (d ^ 2u)) * n_ + q;
+    const uint32_t w = m_.width;
+    if (x_ > 0 && y_ > 0 && x_ + 1 < w && y_ + 1 < m_.height) {
+      const uint64_t base = uint64_t(prev_ * kDirs) * n_;
+      in_index[kNorth] = base + uint64_t(kSouth) * n_ + p_ - w;
+      in_index[kEast] = base + uint64_t(kWest) * n_ + p_ + 1;
+      in_index[kSouth] = base + uint64_t(kNorth) * n_ + p_ + w;
+      in_index[kWest] = base + uint64_t(kEast) * n_ + p_ - 1;
+      for (uint32_t d = 0; d < uint32_t(kDirs); ++d) {
         in_meta_[d] = m_.link_meta[in_index[d]];
-      } else {
-        in_index[d] = uint64_t(prev_) * m_.edge_slots() + edge_slot(m_.width, m_.height, x_, y_, d);
-        in_meta_[d] = m_.edge_in_meta[in_index[d]];
+        any_in |= (in_meta_[d] & kLinkValid) != 0;
       }
-      any_in |= (in_meta_[d] & kLinkValid) != 0;
+    } else {
+      any_in = read_edge_pe_links(in_index);
     }
     if (!(flags & kFlagHasWork) && !any_in) {
       // Idle: queues are empty; the other buffer of the published counts may still be stale.
@@ -234,6 +239,24 @@ class PeCycle {
   }
   WAFER_HD uint32_t head_pay(const uint32_t* pay, uint32_t color) const {
     return pay[uint64_t(color * kQueueDepth) * n_ + p_];
+  }
+
+  // The incoming links of a PE on the grid's edge: a neighbour's link or, off the grid, the edge slot an
+  // input stream writes. Returns whether any holds a wavelet.
+  WAFER_HD bool read_edge_pe_links(uint64_t* in_index) {
+    bool any_in = false;
+    for (uint32_t d = 0; d < uint32_t(kDirs); ++d) {
+      uint32_t q;
+      if (neighbour(m_.width, m_.height, x_, y_, d, &q)) {
+        in_index[d] = uint64_t(prev_ * kDirs + (d ^ 2u)) * n_ + q;
+        in_meta_[d] = m_.link_meta[in_index[d]];
+      } else {
+        in_index[d] = uint64_t(prev_) * m_.edge_slots() + edge_slot(m_.width, m_.height, x_, y_, d);
+        in_meta_[d] = m_.edge_in_meta[in_index[d]];
+      }
+      any_in |= (in_meta_[d] & kLinkValid) != 0;
+    }
+    return any_in;
   }
 
   // ---------------------------------------------------------------- (1) ingest
@@ -737,7 +760,7 @@ class PeCycle {
   const uint32_t p_, n_;
   const uint64_t t_;
   const uint32_t prev_, next_;
-  uint32_t x_ = 0, y_ = 0;
+  const uint32_t x_, y_;
   uint32_t in_meta_[kDirs] = {};
   uint64_t rq_ = 0, cq_ = 0;
   const KernelInfo* kernel_ = nullptr;
