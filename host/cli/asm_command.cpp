@@ -1,6 +1,6 @@
 // wafer asm PROGRAM -o IMAGE, and wafer disasm IMAGE: the text program format to the binary image and back.
-#include <cxxopts.hpp>
 #include <cstdio>
+#include <cxxopts.hpp>
 #include <fstream>
 
 #include "host/asm/assembler.h"
@@ -23,8 +23,8 @@ int asm_command(int argc, char** argv) {
   cxxopts::Options opts("wafer asm", "Assemble a text program into an image file");
   opts.add_options()("program", "program text (.wasm)", cxxopts::value<std::string>())(
       "o,output", "image file to write", cxxopts::value<std::string>())(
-      "param", "override a program param: NAME=VALUE (repeatable)", cxxopts::value<std::vector<std::string>>())(
-      "h,help", "show help");
+      "param", "override a program param: NAME=VALUE (repeatable)",
+      cxxopts::value<std::vector<std::string>>())("h,help", "show help");
   opts.parse_positional({"program"});
   opts.positional_help("PROGRAM");
   const auto args = opts.parse(argc, argv);
@@ -33,15 +33,16 @@ int asm_command(int argc, char** argv) {
     return args.count("help") ? 0 : 2;
   }
   const std::string program = args["program"].as<std::string>();
-  const AsmParams params =
-      parse_params(args.count("param") ? args["param"].as<std::vector<std::string>>() : std::vector<std::string>{});
+  const AsmParams params = parse_params(args.count("param") ? args["param"].as<std::vector<std::string>>()
+                                                            : std::vector<std::string>{});
   const Image im = assemble_file(program, params);
   std::string out = args.count("output") ? args["output"].as<std::string>() : program;
   if (!args.count("output")) out = out.substr(0, out.rfind('.')) + ".wimg";
   save_image(im, out);
-  std::printf("%s: %ux%u grid, %zu kernel(s), %zu input and %zu output stream(s), %u SRAM words per PE -> %s\n",
-              program.c_str(), im.width, im.height, im.kernels.size(), im.in_streams.size(), im.out_streams.size(),
-              im.sram_words(), out.c_str());
+  std::printf(
+      "%s: %ux%u grid, %zu kernel(s), %zu input and %zu output stream(s), %u SRAM words per PE -> %s\n",
+      program.c_str(), im.width, im.height, im.kernels.size(), im.in_streams.size(), im.out_streams.size(),
+      im.sram_words(), out.c_str());
   return 0;
 }
 

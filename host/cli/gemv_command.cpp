@@ -44,9 +44,9 @@ int gemv_command(int argc, char** argv) {
   cxxopts::Options opts("wafer gemv",
                         "GEMV y = A x + b in the checkerboard pattern, checked against float64");
   opts.add_options()("config", "key = value file with m, n, pe_rows, pe_cols, seed",
-                     cxxopts::value<std::string>())("m", "rows of A",
+                     cxxopts::value<std::string>())("m,rows", "rows of A",
                                                     cxxopts::value<uint32_t>()->default_value("256"))(
-      "n", "columns of A", cxxopts::value<uint32_t>()->default_value("256"))(
+      "n,cols", "columns of A", cxxopts::value<uint32_t>()->default_value("256"))(
       "pe-rows", "P: PE rows", cxxopts::value<uint32_t>()->default_value("16"))(
       "pe-cols", "Q: PE columns", cxxopts::value<uint32_t>()->default_value("16"))(
       "seed", "random seed of A, x, b", cxxopts::value<uint64_t>()->default_value("1"))(
@@ -59,7 +59,7 @@ int gemv_command(int argc, char** argv) {
     std::printf("%s\n", opts.help().c_str());
     return 0;
   }
-  uint32_t m = args["m"].as<uint32_t>(), n = args["n"].as<uint32_t>();
+  uint32_t m = args["rows"].as<uint32_t>(), n = args["cols"].as<uint32_t>();
   GemvLayout layout{args["pe-rows"].as<uint32_t>(), args["pe-cols"].as<uint32_t>()};
   uint64_t seed = args["seed"].as<uint64_t>();
   if (args.count("config")) {

@@ -47,7 +47,9 @@ int info_command(int argc, char** argv) {
     j.begin_object().field("width", grid.width).field("height", grid.height).field("pes", pes);
     j.field("sram_words", sram_words).field("state_bytes", bytes);
     j.field("gpu_built", gpu.built).field("gpu_present", gpu.present).field("gpu", gpu.summary);
-    j.field("gpu_bytes", gpu_bytes).field("fits_gpu", gpu.present && gpu_bytes <= gpu.free_bytes).end_object();
+    j.field("gpu_bytes", gpu_bytes)
+        .field("fits_gpu", gpu.present && gpu_bytes <= gpu.free_bytes)
+        .end_object();
     std::printf("%s\n", j.str().c_str());
     return 0;
   }
@@ -64,7 +66,8 @@ int info_command(int argc, char** argv) {
   for (const auto& n : engine_names()) std::printf("%s ", n.c_str());
   std::printf("\nGPU: %s\n", gpu.summary.c_str());
   if (gpu.built) {
-    std::printf("CUDA engine would allocate %.3f GiB of device memory", double(gpu_bytes) / double(1ull << 30));
+    std::printf("CUDA engine would allocate %.3f GiB of device memory",
+                double(gpu_bytes) / double(1ull << 30));
     if (gpu.present) {
       std::printf(": %s (%.3f GiB free)", gpu_bytes <= gpu.free_bytes ? "fits" : "does NOT fit",
                   double(gpu.free_bytes) / double(1ull << 30));

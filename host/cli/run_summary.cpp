@@ -18,7 +18,9 @@ CycleSplit cycle_split(const Engine& e, uint64_t cycles, uint64_t pes) {
 }
 
 void print_run(const Engine& e, const RunResult& r, uint64_t pes, double seconds) {
-  std::printf("%s\n", r.describe().c_str());
+  std::printf("stopped at cycle %llu: %s\n", (unsigned long long)e.cycle(), stop_reason_name(r.reason));
+  if (r.trap) std::printf("%s\n", r.trap->describe().c_str());
+  if (r.stall) std::printf("%s\n", r.stall->describe().c_str());
   const CycleSplit s = cycle_split(e, e.cycle(), pes);
   const auto t = e.counter_totals();
   std::printf("cycles %llu on %llu PEs (%.3f us at 850 MHz)\n", (unsigned long long)e.cycle(),
