@@ -8,6 +8,7 @@
 #include <barrier>
 #include <thread>
 
+#include "host/engine/activity_map.h"
 #include "host/engine/host_access.h"
 #include "host/engine/reports.h"
 #include "host/model/cycle.h"
@@ -26,6 +27,7 @@ class CpuEngine final : public Engine {
  public:
   explicit CpuEngine(const EngineOptions& o) {
     threads_ = o.threads ? o.threads : std::max(1u, std::thread::hardware_concurrency());
+    skip_quiet_ = o.skip_quiet_segments;
   }
   ~CpuEngine() override { stop_workers(); }
 
@@ -39,6 +41,7 @@ class CpuEngine final : public Engine {
     stopped_.reset();
     bands_ = std::max(1u, std::min<unsigned>(threads_, (s_.height + kChunkRows - 1) / kChunkRows));
     results_.assign(bands_, BandResult{});
+    activity_.reset(s_, 0);
   }
 
   RunResult run(const RunRequest& request) override {
@@ -97,7 +100,10 @@ class CpuEngine final : public Engine {
       for (uint32_t x = rect.x; x < rect.x + rect.w; ++x) {
         const uint64_t p = uint64_t(y) * s_.width + x;
         s_.activated[p] |= 1u << task;
-        if (!(s_.blocked[p] & (1u << task))) s_.flags[p] |= kFlagHasWork;
+        if (!(s_.blocked[p] & (1u << task))) {
+          s_.flags[p] |= kFlagHasWork;
+          activity_.mark_pe(x, y, int64_t(cycle_));
+        }
       }
     }
   }
@@ -146,11 +152,21 @@ class CpuEngine final : public Engine {
     for (uint64_t y0 = uint64_t(band) * kChunkRows; y0 < s_.height; y0 += uint64_t(bands_) * kChunkRows) {
       const uint64_t y1 = std::min<uint64_t>(y0 + kChunkRows, s_.height);
       for (uint32_t y = uint32_t(y0); y < y1; ++y) {
-        for (uint32_t x = 0, p = y * s_.width; x < s_.width; ++x, ++p) {
-          const StepResult sr = PeCycle(view_, p, x, y, t).run();
-          r.progress |= sr.progress;
-          r.pending |= sr.has_work;
-          r.trapped |= (view_.flags[p] & kFlagTrapped) != 0;
+        for (uint32_t seg = 0; seg < activity_.segments_per_row(); ++seg) {
+          if (skip_quiet_ && !activity_.must_step(y, seg, int64_t(t))) continue;
+          const uint32_t x0 = seg * ActivityMap::kSegmentWidth;
+          const uint32_t x1 = std::min(x0 + ActivityMap::kSegmentWidth, s_.width);
+          bool busy = false;
+          for (uint32_t x = x0, p = y * s_.width + x0; x < x1; ++x, ++p) {
+            const StepResult sr = PeCycle(view_, p, x, y, t).run();
+            r.progress |= sr.progress;
+            busy |= sr.has_work;
+            r.trapped |= (view_.flags[p] & kFlagTrapped) != 0;
+          }
+          if (busy) {
+            r.pending = true;
+            activity_.mark(y, seg, int64_t(t));
+          }
         }
       }
     }
@@ -211,6 +227,8 @@ class CpuEngine final : public Engine {
   std::vector<std::thread> workers_;
   std::unique_ptr<std::barrier<>> start_, done_;
   std::atomic<bool> quit_{false};
+  ActivityMap activity_;
+  bool skip_quiet_ = true;
   uint64_t work_cycle_ = 0;
 };
 

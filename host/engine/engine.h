@@ -56,8 +56,9 @@ struct Wavelet {
 };
 
 struct EngineOptions {
-  unsigned threads = 0;     // CPU engine: 0 = all hardware threads
-  bool debug_sync = false;  // CUDA engine: synchronise and check after every launch
+  unsigned threads = 0;             // CPU engine: 0 = all hardware threads
+  bool skip_quiet_segments = true;  // CPU engine: skip segments with no work near them (activity_map.h)
+  bool debug_sync = false;          // CUDA engine: synchronise and check after every launch
   int device = 0;
 };
 

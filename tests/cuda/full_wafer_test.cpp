@@ -6,7 +6,7 @@
 #include "host/model/error.h"
 #include "tests/cuda/cuda_test_util.h"
 #include "tests/cuda/lockstep.h"
-#include "tests/cuda/random_image.h"
+#include "tests/support/random_image.h"
 
 namespace wafer {
 namespace {

@@ -13,7 +13,7 @@
 #include "cuda/step_thread.h"
 #include "host/engine/reports.h"
 #include "tests/cuda/cuda_test_util.h"
-#include "tests/cuda/random_image.h"
+#include "tests/support/random_image.h"
 
 namespace wafer {
 namespace {

@@ -1,5 +1,5 @@
 // The random image generator (see random_image.h).
-#include "tests/cuda/random_image.h"
+#include "tests/support/random_image.h"
 
 #include <cstring>
 #include <vector>
