@@ -126,13 +126,8 @@ class CudaEngine final : public Engine {
 
   RunResult run(const RunRequest& request) override {
     require_loaded();
-    if (stopped_) {
-      RunResult r = *stopped_;
-      r.cycles = 0;
-      return r;
-    }
     const RunLimits limits = run_limits(request);
-    if (limits.max_cycles == 0) return RunResult{};
+    if (auto r = result_without_running(stopped_, limits)) return *r;
     select_device();
     DeviceControl c{};
     c.limits = limits;

@@ -46,14 +46,9 @@ class CpuEngine final : public Engine {
 
   RunResult run(const RunRequest& request) override {
     require_loaded();
-    if (stopped_) {
-      RunResult r = *stopped_;
-      r.cycles = 0;
-      return r;
-    }
     const RunLimits limits = run_limits(request);
+    if (auto r = result_without_running(stopped_, limits)) return *r;
     RunProgress progress;
-    if (limits.max_cycles == 0) return RunResult{};
     start_workers();
     while (true) {
       const CycleSummary summary = step_cycle();

@@ -249,6 +249,17 @@ RunLimits run_limits(const RunRequest& q) {
   return l;
 }
 
+std::optional<RunResult> result_without_running(const std::optional<RunResult>& stopped,
+                                                const RunLimits& limits) {
+  if (stopped) {
+    RunResult r = *stopped;
+    r.cycles = 0;
+    return r;
+  }
+  if (limits.max_cycles == 0) return RunResult{};
+  return std::nullopt;
+}
+
 RunResult make_run_result(uint32_t stop_code, uint64_t cycles_run, uint64_t end_cycle, uint64_t quiet_cycles,
                           const MachineState& s) {
   RunResult r;

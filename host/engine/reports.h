@@ -2,6 +2,7 @@
 // Shared by all engines (the CUDA engine downloads its state first).
 #pragma once
 #include <cstdint>
+#include <optional>
 
 #include "host/engine/engine.h"
 #include "host/engine/machine_state.h"
@@ -20,6 +21,11 @@ StallReport describe_stall(const MachineState& s, uint64_t cycle, uint64_t quiet
 // Maps a run-control stop code to a RunResult, adding the trap or stall report from `s` when needed.
 RunResult make_run_result(uint32_t stop_code, uint64_t cycles_run, uint64_t end_cycle, uint64_t quiet_cycles,
                           const MachineState& s);
+
+// What run() returns without stepping, the same on every engine: a machine stopped by a trap or a stall
+// repeats its report with 0 cycles, and a request for 0 cycles returns at once. nullopt: go ahead and run.
+std::optional<RunResult> result_without_running(const std::optional<RunResult>& stopped,
+                                                const RunLimits& limits);
 
 // Converts the engine-level request into the limits the run control evaluates after every cycle.
 RunLimits run_limits(const RunRequest& request);
