@@ -139,8 +139,9 @@ std::string describe_op(const MachineState& s, uint64_t p, uint32_t slot) {
   const uint32_t opcode = w0 & 0xFFu;
   const uint32_t done = word(1) >> 16, len = word(1) & 0xFFFFu;
   std::ostringstream o;
-  o << (slot == 0 ? "synchronous " : "microthread " + std::to_string(slot) + " ") << op_name(opcode)
-    << " at element " << done << "/" << len;
+  o << (slot == 0 ? "synchronous " : "microthread " + std::to_string(slot) + " ") << op_name(opcode);
+  if (slot != 0) o << " (issued at pc " << (word(6) >> 16) << ")";
+  o << " at element " << done << "/" << len;
   const uint64_t cq = s.cq_count[p];
   const uint32_t s0k = (w0 >> opslot::kS0KindShift) & 3u, s1k = (w0 >> opslot::kS1KindShift) & 3u;
   const uint32_t dk = (w0 >> opslot::kDstKindShift) & 3u;
@@ -166,8 +167,10 @@ std::string describe_pe(const MachineState& s, uint64_t p, uint64_t cycle) {
     const KernelInfo& k = s.kernels[kernel];
     const uint32_t task = s.task[p];
     if (task != kNoTask) {
-      o << " task " << task << " at pc " << s.pc[p];
-      if (s.ops[p] & opslot::kActive) {
+      // A synchronous op has already advanced pc past itself: name the op's own pc.
+      const bool sync_op = (s.ops[p] & opslot::kActive) != 0;
+      o << " task " << task << " at pc " << (sync_op ? s.ops[uint64_t(6) * s.n + p] >> 16 : s.pc[p]);
+      if (sync_op) {
         o << ": " << describe_op(s, p, 0);
       } else if (s.pc[p] < k.code_len) {
         const Instr in = s.code[k.code_offset + s.pc[p]];
@@ -206,8 +209,10 @@ std::string describe_pe(const MachineState& s, uint64_t p, uint64_t cycle) {
       if (d == kRamp) {
         if (count_of(cq, c) >= uint32_t(kQueueDepth)) o << " RAMP (core queue full)";
       } else if (neighbour(s.width, s.height, uint32_t(p % s.width), uint32_t(p / s.width), d, &q)) {
+        // The credit rule of model/cycle.h: q's published count plus a wavelet still on the link.
         const uint64_t q_rq = s.occ[uint64_t(cycle & 1) * s.n + q];
-        if (count_of(q_rq, c) >= uint32_t(kQueueDepth) - 1)
+        const uint32_t in_flight = ((s.lastsent[p] >> (8 * d)) & 0xFFu) == (0x80u | c) ? 1u : 0u;
+        if (count_of(q_rq, c) + in_flight >= uint32_t(kQueueDepth))
           o << " " << port_name(d) << " (" << pe_name(s, q) << " queue for color " << c << " full)";
       }
     }

@@ -567,7 +567,7 @@ class PeCycle {
     }
     if (s0k == kDescFabOut || s1k == kDescFabOut ||
         (binary && s0k == kDescFabIn && s1k == kDescFabIn && s0v == s1v)) {
-      trap(kTrapBadOperand, s0k == kDescFabOut ? s0v : s1v);
+      trap(kTrapBadOperand, dsr(s0k == kDescFabOut ? in.b : in.c, 0));  // the offending word0
       return Outcome::kTrapped;
     }
     if (dk == kDescFabOut && route_rx(route_of(dv)) != kRamp) {
