@@ -126,7 +126,7 @@ class CudaEngine final : public Engine {
 
   RunResult run(const RunRequest& request) override {
     require_loaded();
-    const RunLimits limits = run_limits(request);
+    const RunLimits limits = run_limits(request, host_.out_info.size());
     if (auto r = result_without_running(stopped_, limits)) return *r;
     select_device();
     DeviceControl c{};

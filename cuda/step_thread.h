@@ -52,7 +52,8 @@ WAFER_HD inline uint32_t step_thread(const MachineView& v, uint64_t i, uint64_t 
 }
 
 // After every thread of a cycle has ORed its bits into c.summary: the CPU engine's after_cycle on the same
-// inputs. A watched stream that does not exist counts as having received nothing, as in the CPU engine.
+// inputs. Engines refuse to watch a stream that does not exist (run_limits); should one get here anyway it
+// counts as having received nothing.
 WAFER_HD inline void run_control_step(DeviceControl& c, const uint64_t* out_received, uint32_t out_count) {
   if (c.progress.stop != kRunOn) return;
   const uint32_t bits = c.summary;

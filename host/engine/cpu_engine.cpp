@@ -46,7 +46,7 @@ class CpuEngine final : public Engine {
 
   RunResult run(const RunRequest& request) override {
     require_loaded();
-    const RunLimits limits = run_limits(request);
+    const RunLimits limits = run_limits(request, s_.out_info.size());
     if (auto r = result_without_running(stopped_, limits)) return *r;
     RunProgress progress;
     start_workers();

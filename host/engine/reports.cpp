@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "host/model/cycle.h"
+#include "host/model/error.h"
 
 namespace wafer {
 
@@ -244,7 +245,11 @@ StallReport describe_stall(const MachineState& s, uint64_t cycle, uint64_t quiet
   return r;
 }
 
-RunLimits run_limits(const RunRequest& q) {
+RunLimits run_limits(const RunRequest& q, size_t out_streams) {
+  if (q.output_stream < -1 || (q.output_stream >= 0 && size_t(q.output_stream) >= out_streams)) {
+    throw Error("run: output stream " + std::to_string(q.output_stream) + " does not exist (the image has " +
+                std::to_string(out_streams) + " output stream(s))");
+  }
   RunLimits l{};
   l.max_cycles = q.max_cycles;
   l.watchdog_cycles = q.watchdog_cycles == 0 ? ~0ull : q.watchdog_cycles;

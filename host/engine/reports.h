@@ -27,7 +27,8 @@ RunResult make_run_result(uint32_t stop_code, uint64_t cycles_run, uint64_t end_
 std::optional<RunResult> result_without_running(const std::optional<RunResult>& stopped,
                                                 const RunLimits& limits);
 
-// Converts the engine-level request into the limits the run control evaluates after every cycle.
-RunLimits run_limits(const RunRequest& request);
+// Converts the engine-level request into the limits the run control evaluates after every cycle. Throws
+// wafer::Error when the request watches an output stream the image does not have (of `out_streams`).
+RunLimits run_limits(const RunRequest& request, size_t out_streams);
 
 }  // namespace wafer

@@ -138,5 +138,22 @@ TEST(Errors, OutputStreamOverflow) {
   expect_contains(r.trap->describe(), "output stream 'out' on port E received more than its capacity of 2");
 }
 
+TEST(Errors, WatchingAnOutputStreamThatDoesNotExist) {
+  Image im;
+  im.width = 2, im.height = 1;
+  OutStream out;
+  out.name = "out", out.x = 1, out.port = kEast, out.capacity = 4;
+  im.add_out_stream(out);
+  auto e = test::cpu();
+  e->load(im);
+  try {
+    e->run({.max_cycles = 10, .output_stream = 3, .output_count = 1});
+    FAIL() << "no error";
+  } catch (const Error& err) {
+    expect_contains(err.what(), "output stream 3 does not exist (the image has 1 output stream(s))");
+  }
+  EXPECT_EQ(e->cycle(), 0u);
+}
+
 }  // namespace
 }  // namespace wafer
