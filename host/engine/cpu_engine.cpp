@@ -140,8 +140,10 @@ class CpuEngine final : public Engine {
 
   // Steps the PEs of every bands_-th chunk of kChunkRows rows, starting at chunk `band`. Chunks are dealt
   // out in turn rather than as one contiguous band per thread because activity usually moves across the
-  // grid as a wave (x entering at the top, say): contiguous bands would take turns being busy.
-  static constexpr uint32_t kChunkRows = 4;
+  // grid as a wave (x entering at the top, say): contiguous bands would take turns being busy. Chunks are
+  // not thinner because the rows at a chunk's edge clear link registers in the next chunk's cache lines:
+  // 16 rows ran GEMV on 256x256 PEs 1.24x faster on 2 threads than 4 rows did.
+  static constexpr uint32_t kChunkRows = 16;
   void step_band(unsigned band, uint64_t t) {
     BandResult r;
     for (uint64_t y0 = uint64_t(band) * kChunkRows; y0 < s_.height; y0 += uint64_t(bands_) * kChunkRows) {
