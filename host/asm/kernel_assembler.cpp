@@ -1,5 +1,6 @@
 #include "host/asm/kernel_assembler.h"
 
+#include "host/asm/control_flow.h"
 #include "host/asm/instruction_table.h"
 #include "host/model/constants.h"
 #include "host/model/error.h"
@@ -104,32 +105,12 @@ class KernelAssembler {
     }
   }
 
-  void define_const(const DefineStmt& d, Scope* scope) {
-    Binding b;
-    b.kind = BindKind::kConst;
-    b.value = eval(*d.value, {scope});
-    scope->define(d.name, b);
-  }
-
   template <class ItemFn>
   void control(const Stmt& s, Scope* scope, ItemFn item) {
-    if (const auto* c = std::get_if<IfStmt>(&s.node)) {
-      const bool cond = truthy(eval(*c->cond, {scope}), c->cond->loc, "the if condition");
-      for (const auto& inner : cond ? c->then_block : c->else_block) (this->*item)(inner, scope);
-    } else if (const auto* f = std::get_if<ForStmt>(&s.node)) {
-      const int64_t first = int_of(eval(*f->first, {scope}), f->first->loc, "the loop's first value");
-      const int64_t last = int_of(eval(*f->last, {scope}), f->last->loc, "the loop's last value");
-      for (int64_t v = first; v <= last; ++v) {
-        count_expansion(s.loc);
-        Scope* iteration = child_scope(scope);
-        Binding b;
-        b.kind = BindKind::kLoopVar;
-        b.value = Value::of_int(v);
-        iteration->define(f->var, b);
-        for (const auto& inner : f->body) (this->*item)(inner, iteration);
-        if (v == INT64_MAX) break;
-      }
-    }
+    expand_control(
+        s, scope, [&](const Stmt& inner, Scope* sc) { (this->*item)(inner, sc); },
+        [&](const Scope* parent) { return child_scope(parent); },
+        [&](const SourceLoc& at) { count_expansion(at); });
   }
 
   void kernel_item(const Stmt& s, Scope* scope) {

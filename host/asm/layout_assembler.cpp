@@ -4,6 +4,7 @@
 #include <functional>
 #include <tuple>
 
+#include "host/asm/control_flow.h"
 #include "host/asm/layout_common.h"
 #include "host/asm/rect_groups.h"
 #include "host/asm/route_builder.h"
@@ -76,26 +77,11 @@ class LayoutAssembler {
   void item(const Stmt& s, Scope* scope) {
     count_expansion(s.loc);
     if (const auto* d = std::get_if<DefineStmt>(&s.node)) {
-      Binding b;
-      b.kind = BindKind::kConst;
-      b.value = eval(*d->value, {scope});
-      scope->define(d->name, b);
-    } else if (const auto* c = std::get_if<IfStmt>(&s.node)) {
-      const bool cond = truthy(eval(*c->cond, {scope}), c->cond->loc, "the if condition");
-      for (const auto& inner : cond ? c->then_block : c->else_block) item(inner, scope);
-    } else if (const auto* f = std::get_if<ForStmt>(&s.node)) {
-      const int64_t first = int_of(eval(*f->first, {scope}), f->first->loc, "the loop's first value");
-      const int64_t last = int_of(eval(*f->last, {scope}), f->last->loc, "the loop's last value");
-      for (int64_t v = first; v <= last; ++v) {
-        count_expansion(s.loc);
-        Scope* iteration = child_scope(scope);
-        Binding b;
-        b.kind = BindKind::kLoopVar;
-        b.value = Value::of_int(v);
-        iteration->define(f->var, b);
-        for (const auto& inner : f->body) item(inner, iteration);
-        if (v == INT64_MAX) break;
-      }
+      define_const(*d, scope);
+    } else if (expand_control(
+                   s, scope, [&](const Stmt& inner, Scope* sc) { item(inner, sc); },
+                   [&](const Scope* parent) { return child_scope(parent); },
+                   [&](const SourceLoc& at) { count_expansion(at); })) {
     } else if (const auto* p = std::get_if<PlaceStmt>(&s.node)) {
       place(*p, s.loc, scope);
     } else if (const auto* r = std::get_if<RouteStmt>(&s.node)) {
