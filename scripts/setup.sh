@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Installs what the build needs on a fresh Debian machine: compiler, CMake, GoogleTest, cxxopts.
-# Safe to run again: it only installs what is missing. nvcc is optional (the CUDA engine is AUTO).
+# Installs what the build needs on a fresh Debian machine: compiler, CMake, GoogleTest, cxxopts, ONNX and
+# protobuf (the mapper's import), nlohmann-json. Safe to run again: it only installs what is missing.
+# nvcc is optional (the CUDA engine is AUTO). Python packages for scripts/make_models.py are installed by
+# that script itself (tests and the main job need no Python).
 set -euo pipefail
 need=()
-for pkg in build-essential cmake libgtest-dev libcxxopts-dev; do
+for pkg in build-essential cmake libgtest-dev libcxxopts-dev libonnx-dev libprotobuf-dev protobuf-compiler \
+           nlohmann-json3-dev "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if ((${#need[@]})); then

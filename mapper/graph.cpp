@@ -1,0 +1,35 @@
+#include "mapper/graph.h"
+
+#include "host/model/error.h"
+
+namespace wafer::mapper {
+
+const char* activation_name(Activation a) {
+  return a == Activation::kRelu ? "relu" : "none";
+}
+
+uint64_t LayerGraph::weight_count() const {
+  uint64_t n = 0;
+  for (const auto& l : layers) n += l.weight_count();
+  return n;
+}
+
+void LayerGraph::validate() const {
+  if (layers.empty()) throw Error(source + ": the model has no fully connected layer");
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const FcLayer& l = layers[i];
+    const std::string where = source + ": layer " + std::to_string(i) + " ('" + l.name + "')";
+    if (l.in == 0 || l.out == 0) throw Error(where + ": empty weight matrix");
+    if (l.weight.size() != l.weight_count())
+      throw Error(where + ": " + std::to_string(l.weight.size()) + " weights for a " + std::to_string(l.out) +
+                  "x" + std::to_string(l.in) + " matrix");
+    if (l.bias.size() != l.out)
+      throw Error(where + ": " + std::to_string(l.bias.size()) + " bias entries for " + std::to_string(l.out) +
+                  " outputs");
+    if (i > 0 && layers[i - 1].out != l.in)
+      throw Error(where + ": takes " + std::to_string(l.in) + " inputs but the previous layer gives " +
+                  std::to_string(layers[i - 1].out));
+  }
+}
+
+}  // namespace wafer::mapper

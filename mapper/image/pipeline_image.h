@@ -1,0 +1,31 @@
+// Plan + layer graph (+ an optional batch of inputs) -> an ordinary Image: the FC kernels per layer and
+// chain role, each PE's block of W (fp32), registers, descriptors, routes, and the host streams (one
+// input stream per chain position of layer 0 on the north edge, one output stream per lane of the last
+// layer on the edge its outputs are routed to).
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "host/engine/engine.h"
+#include "host/image/image.h"
+#include "mapper/graph.h"
+#include "mapper/plan.h"
+
+namespace wafer::mapper {
+
+// inputs: batch x N (sample-major) values, rounded to fp32 for the wafer; empty = an image with empty
+// input streams (what `wafer map` writes without --input).
+Image build_pipeline_image(const LayerGraph& graph, const Plan& plan, const std::vector<double>& inputs,
+                           uint32_t batch);
+
+// Reads the batch x M outputs back from the output streams of a finished run; throws naming the lane and
+// sample when something is missing or out of order.
+std::vector<float> collect_outputs(const Engine& engine, const LayerGraph& graph, const Plan& plan,
+                                   uint32_t batch);
+
+// Index of the output stream that carries lane l of the last layer (streams are added in lane order).
+inline uint32_t output_stream_of_lane(uint32_t lane) {
+  return lane;
+}
+
+}  // namespace wafer::mapper

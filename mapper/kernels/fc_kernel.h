@@ -1,0 +1,81 @@
+// The fully connected layer kernel: weight-stationary, samples streamed, layers pipelined on the fabric.
+//
+// A layer y = act(W x + b) (W is M x N) runs on a K x C block of PEs seen in its own frame: K *lanes*
+// split the M outputs (BlockSplit), C *chain positions* split the N inputs. PE (lane l, chain c) holds the
+// m_l x n_c block W[rows of l, cols of c] column-major, stationary for the whole run.
+//  - x: chain position c's slice of every sample arrives on the layer's x color at lane 0 and is
+//    broadcast across the lanes (multicast to the core and on). Each x_j runs the data task, which does
+//    acc += W[:, j] * x_j (vfmac, one element per cycle; the first x of a sample starts from the init
+//    vector instead of acc: the bias at chain position 0, zeros elsewhere, so the bias costs nothing).
+//  - After the sample's last x the PE swaps its two accumulators (sample k+1 accumulates into the other
+//    one) and issues the reduction of sample k asynchronously: partial sums flow along the chain, each
+//    PE adding what arrives from its predecessor to its own and sending on (two colors alternating by
+//    chain parity). The chain end applies the activation and sends the lane's m_l outputs, index i for
+//    element i, out of the layer: they are the next layer's x for its chain position l.
+//  - One reduction is in flight per PE. If sample k's x are done while sample k-1's reduction is still
+//    running, the data task sets `pending` and blocks itself; the reduction's completion task issues the
+//    pending one and unblocks it. This guards the accumulator that sample k+1 would overwrite and keeps
+//    two reductions from popping the same fabric color. (A local task cannot run while x keeps arriving:
+//    data tasks have lower ids, so the completion task runs when the data task blocks or goes idle; the
+//    state is kept in registers so no wake-up is lost.)
+// Docs: docs/mapper.md (the kernel, its cycle counts and the cost model built on them).
+#pragma once
+#include <cstdint>
+#include <string>
+
+#include "host/image/image.h"
+#include "mapper/graph.h"
+
+namespace wafer::mapper {
+
+// Where a PE sits in its layer's reduction chain; each role is its own kernel (code shared by the PEs of
+// that role in that layer).
+enum class ChainRole {
+  kSingle,  // C == 1: no partial sums arrive; sends act(acc)
+  kStart,   // c == 0 < C-1: sends acc
+  kMiddle,  // sends in + acc
+  kEnd,     // c == C-1 > 0: sends act(in + acc)
+};
+const char* chain_role_name(ChainRole r);
+ChainRole chain_role(uint32_t c, uint32_t chain_length);
+
+// Registers and descriptors of the kernel (set per PE by the image; fc_kernel.cpp writes them).
+namespace fcreg {
+inline constexpr uint8_t kRows = 2;      // m: rows of the local block
+inline constexpr uint8_t kXLeft = 3;     // x of the current sample still to come
+inline constexpr uint8_t kABase = 4;     // SRAM word of W's first column
+inline constexpr uint8_t kCols = 5;      // n: x per sample
+inline constexpr uint8_t kAccCur = 6;    // base of the accumulator the current sample uses
+inline constexpr uint8_t kAccSum = 7;    // sum of the two accumulators' bases (swap: cur = sum - cur)
+inline constexpr uint8_t kBusy = 8;      // 1 while a reduction is in flight
+inline constexpr uint8_t kScratch = 9;
+inline constexpr uint8_t kPending = 10;  // 1 when a finished sample waits for its reduction to be issued
+inline constexpr uint8_t kZero = 11;     // 0.0f: the ReLU's other operand
+inline constexpr uint8_t kInit = 12;     // base of the init vector (bias or zeros)
+inline constexpr uint8_t kDAcc = 0, kDCol = 1, kDSrc = 2, kDRed = 3, kDOut = 4, kDIn = 5;
+inline constexpr uint32_t kTaskDone = 24;  // a reduction completed
+inline constexpr uint32_t kTaskRelu = 25;  // chain end with ReLU: in + acc is in memory, apply max(., 0)
+}  // namespace fcreg
+
+// Instruction counts of the kernel's paths, read from the generated code (the cost model uses them).
+struct FcKernelCounts {
+  uint32_t per_x = 0;         // data task for an x that is not the sample's last (with the vfmac issue)
+  uint32_t last_x_extra = 0;  // what the sample's last x adds when it issues the reduction at once
+  uint32_t done_task = 0;    // the completion task when nothing is pending
+  uint32_t done_issue = 0;   // the completion task when it issues a pending reduction
+  uint32_t relu_task = 0;    // the ReLU task (chain end with ReLU only)
+};
+
+// Code of one role's kernel; x_color is the layer's x color (its data task id). data_words: the SRAM
+// words the layer's PEs use (fc_sram_layout(m_max, n_max).words).
+Kernel fc_kernel(const std::string& name, uint32_t x_color, ChainRole role, Activation act,
+                 uint32_t data_words);
+FcKernelCounts fc_kernel_counts(ChainRole role, Activation act);
+
+// SRAM layout of a PE with an m x n block: two accumulators, the init vector, W column-major.
+struct FcSramLayout {
+  uint32_t acc0 = 0, acc1 = 0, init = 0, weights = 0, words = 0;
+};
+FcSramLayout fc_sram_layout(uint32_t m, uint32_t n);
+
+}  // namespace wafer::mapper

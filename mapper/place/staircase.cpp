@@ -1,0 +1,149 @@
+#include "mapper/place/staircase.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "host/model/constants.h"
+#include "host/model/error.h"
+
+namespace wafer::mapper {
+
+namespace {
+
+uint32_t ceil_div(uint32_t a, uint32_t b) {
+  return (a + b - 1) / b;
+}
+
+// The colors of a layer: x arrives on x_color; the two reduction colors are the other two of {0, 1, 2}.
+// Routes are per PE and wavelets never leave a layer except on the chain end's color, so three colors
+// serve the whole network.
+void assign_colors(LayerPlan& l, uint32_t x_color) {
+  l.x_color = x_color;
+  uint32_t k = 0;
+  for (uint32_t c = 0; c < 3; ++c)
+    if (c != x_color) l.reduce_colors[k++] = c;
+}
+
+}  // namespace
+
+Rect LayerPlan::rect() const {
+  return lanes_are_rows ? Rect{x, y, shape.chain, shape.lanes} : Rect{x, y, shape.lanes, shape.chain};
+}
+
+uint64_t Plan::pes() const {
+  uint64_t n = 0;
+  for (const auto& l : layers) n += l.shape.pes();
+  return n;
+}
+
+double Plan::samples_per_second() const {
+  return interval ? kClockHz / double(interval) : 0.0;
+}
+
+Plan staircase_for_block(const LayerGraph& g, uint32_t grid_width, uint32_t grid_height, uint32_t block) {
+  Plan plan;
+  plan.model = g.source;
+  plan.grid_width = grid_width, plan.grid_height = grid_height;
+  plan.block = block;
+  std::ostringstream rule;
+  rule << "staircase, block side b=" << block << ": K = ceil(M/b) lanes, C_0 = ceil(N/b), C_{l+1} = K_l";
+  plan.rule = rule.str();
+  uint32_t x = 0, y = 0, x_color = 0;
+  uint32_t chain = std::min(g.layers.front().in, ceil_div(g.layers.front().in, block));
+  for (uint32_t i = 0; i < g.layers.size(); ++i) {
+    const FcLayer& fc = g.layers[i];
+    LayerPlan l;
+    l.index = i;
+    l.name = fc.name;
+    l.shape.chain = chain;
+    l.shape.lanes = std::min(fc.out, ceil_div(fc.out, block));
+    l.lanes_are_rows = i % 2 == 0;
+    l.x = x, l.y = y;
+    assign_colors(l, x_color);
+    l.cost = predict_layer(fc, l.shape);
+    const Rect r = l.rect();
+    plan.extent_width = std::max(plan.extent_width, r.x + r.w);
+    plan.extent_height = std::max(plan.extent_height, r.y + r.h);
+    // The next layer starts where this one's outputs leave.
+    if (l.lanes_are_rows)
+      x += r.w;
+    else
+      y += r.h;
+    x_color = l.out_color(l.shape.chain - 1);
+    chain = l.shape.lanes;
+    if (l.cost.interval >= plan.interval) {
+      plan.interval = l.cost.interval;
+      plan.bottleneck = i;
+    }
+    plan.latency += l.cost.latency;
+    plan.layers.push_back(l);
+  }
+  return plan;
+}
+
+Plan place_staircase(const LayerGraph& g, uint32_t grid_width, uint32_t grid_height,
+                     const PlacementOptions& options) {
+  g.validate();
+  auto fits_sram = [](const Plan& p, std::string* why) {
+    for (const auto& l : p.layers) {
+      if (!l.cost.fits_sram()) {
+        if (why)
+          *why = "layer " + std::to_string(l.index) + " ('" + l.name + "') needs " +
+                 std::to_string(l.cost.data_words + l.cost.code_words) + " SRAM words per PE (a " +
+                 std::to_string(l.cost.m_max) + "x" + std::to_string(l.cost.n_max) + " block), over the " +
+                 std::to_string(kSramWords) + "-word SRAM";
+        return false;
+      }
+    }
+    return true;
+  };
+  auto fits_grid = [&](const Plan& p) { return p.extent_width <= grid_width && p.extent_height <= grid_height; };
+  const uint32_t widest = [&] {
+    uint32_t w = g.layers.front().in;
+    for (const auto& l : g.layers) w = std::max(w, l.out);
+    return w;
+  }();
+
+  if (options.block) {
+    Plan p = staircase_for_block(g, grid_width, grid_height, options.block);
+    std::string why;
+    if (!fits_sram(p, &why)) throw Error(g.source + ": with block side " + std::to_string(options.block) + ", " + why);
+    if (!fits_grid(p))
+      throw Error(g.source + ": with block side " + std::to_string(options.block) + " the pipeline needs a " +
+                  std::to_string(p.extent_width) + "x" + std::to_string(p.extent_height) + " region; the grid is " +
+                  std::to_string(grid_width) + "x" + std::to_string(grid_height));
+    return p;
+  }
+  // Larger b: fewer, fuller PEs (a smaller staircase) but more SRAM per PE. Take the smallest b that fits.
+  Plan last;
+  bool sram_ok_seen = false;
+  for (uint32_t b = 1; b <= widest; ++b) {
+    Plan p = staircase_for_block(g, grid_width, grid_height, b);
+    const bool sram_ok = fits_sram(p, nullptr);
+    if (sram_ok && fits_grid(p)) return p;
+    if (sram_ok) {
+      sram_ok_seen = true;
+      last = p;
+    } else if (sram_ok_seen) {
+      break;  // blocks only grow from here
+    }
+  }
+  if (!sram_ok_seen) {
+    std::string why;
+    fits_sram(staircase_for_block(g, grid_width, grid_height, widest), &why);
+    throw Error(g.source + ": the model does not fit: even one PE per lane overflows a PE's SRAM: " + why);
+  }
+  // The smallest staircase whose blocks fit SRAM is still larger than the grid.
+  uint64_t weights_words = g.weight_count();
+  std::ostringstream msg;
+  msg << g.source << ": the model does not fit the " << grid_width << "x" << grid_height
+      << " grid: with the largest blocks a PE's SRAM holds (b=" << last.block << ") the layer pipeline needs a "
+      << last.extent_width << "x" << last.extent_height << " region";
+  if (last.extent_width > grid_width) msg << ", " << (last.extent_width - grid_width) << " columns too wide";
+  if (last.extent_height > grid_height) msg << ", " << (last.extent_height - grid_height) << " rows too tall";
+  msg << " (" << weights_words << " weights; the grid's SRAM holds " << uint64_t(grid_width) * grid_height * kSramWords
+      << " words in all)";
+  throw Error(msg.str());
+}
+
+}  // namespace wafer::mapper

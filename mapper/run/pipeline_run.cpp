@@ -1,0 +1,92 @@
+#include "mapper/run/pipeline_run.h"
+
+#include <algorithm>
+#include <chrono>
+
+#include "host/kernels/gemv.h"  // BlockSplit
+#include "host/model/constants.h"
+#include "host/model/error.h"
+#include "mapper/image/pipeline_image.h"
+
+namespace wafer::mapper {
+
+double PipelineRun::samples_per_second() const {
+  return interval > 0 ? kClockHz / interval : 0.0;
+}
+
+double steady_interval(const std::vector<uint64_t>& done) {
+  if (done.size() < 4) return 0;
+  const size_t h = done.size() / 2, last = done.size() - 1;
+  return double(done[last] - done[h]) / double(last - h);
+}
+
+namespace {
+
+void check(const RunResult& r, StopReason want, uint64_t limit) {
+  if (r.reason == want) return;
+  if (r.reason == StopReason::kCycleLimit)
+    throw Error("the pipeline did not finish within " + std::to_string(limit) + " cycles (" + r.describe() +
+                "); raise --max-cycles");
+  throw Error("the pipeline stopped: " + r.describe());
+}
+
+LayerMeasurement measure(const std::vector<std::vector<uint64_t>>& per_pe, uint32_t width, const Rect& r,
+                         uint64_t cycles, uint32_t batch) {
+  LayerMeasurement m;
+  for (uint32_t y = r.y; y < r.y + r.h; ++y)
+    for (uint32_t x = r.x; x < r.x + r.w; ++x) {
+      const uint64_t p = uint64_t(y) * width + x;
+      m.slot_per_sample = std::max(m.slot_per_sample, per_pe[kCtrArith][p]);
+      m.busy += per_pe[kCtrBusy][p];
+      m.stall_in += per_pe[kCtrStallFabricIn][p];
+      m.stall_out += per_pe[kCtrStallFabricOut][p];
+      m.stall_other += per_pe[kCtrStallSlot][p] + per_pe[kCtrStallThread][p];
+      m.pe_cycles += cycles;
+    }
+  m.slot_per_sample = batch ? m.slot_per_sample / batch : 0;
+  return m;
+}
+
+}  // namespace
+
+PipelineRun run_pipeline(Engine& engine, const LayerGraph& g, const Plan& plan, uint32_t batch,
+                         const PipelineRunOptions& options) {
+  PipelineRun run;
+  run.grid_pes = uint64_t(plan.grid_width) * plan.grid_height;
+  run.mapped_pes = plan.pes();
+  const uint64_t limit =
+      options.max_cycles ? options.max_cycles : 4 * (plan.latency + uint64_t(batch + 2) * plan.interval) + 100000;
+  const BlockSplit rows{g.output_size(), plan.layers.back().shape.lanes};
+  const uint32_t m0 = rows.size(0);
+  const auto t0 = std::chrono::steady_clock::now();
+  for (uint32_t s = 0; s < batch; ++s) {
+    const uint64_t left = limit > engine.cycle() ? limit - engine.cycle() : 0;
+    const RunResult r = engine.run({.max_cycles = left,
+                                    .output_stream = int32_t(output_stream_of_lane(0)),
+                                    .output_count = uint64_t(s + 1) * m0,
+                                    .watchdog_cycles = options.watchdog_cycles});
+    check(r, StopReason::kOutputs, limit);
+    run.sample_done.push_back(engine.cycle());
+  }
+  const uint64_t left = limit > engine.cycle() ? limit - engine.cycle() : 0;
+  const RunResult r =
+      engine.run({.max_cycles = left, .until_quiescent = true, .watchdog_cycles = options.watchdog_cycles});
+  check(r, StopReason::kQuiescent, limit);
+  run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  run.cycles = engine.cycle();
+  run.interval = steady_interval(run.sample_done);
+  run.outputs = collect_outputs(engine, g, plan, batch);
+
+  std::vector<std::vector<uint64_t>> per_pe(kCounterCount);
+  for (uint32_t c : {kCtrBusy, kCtrStallFabricIn, kCtrStallFabricOut, kCtrStallSlot, kCtrStallThread, kCtrArith})
+    per_pe[c] = engine.counter_per_pe(Counter(c));
+  for (const auto& l : plan.layers) {
+    run.layers.push_back(measure(per_pe, plan.grid_width, l.rect(), run.cycles, batch));
+    const LayerMeasurement& m = run.layers.back();
+    run.total.busy += m.busy, run.total.stall_in += m.stall_in, run.total.stall_out += m.stall_out;
+    run.total.stall_other += m.stall_other, run.total.pe_cycles += m.pe_cycles;
+  }
+  return run;
+}
+
+}  // namespace wafer::mapper
