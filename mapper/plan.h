@@ -20,6 +20,7 @@ struct LayerPlan {
   uint32_t index = 0;
   std::string name;
   LayerShape shape;
+  uint32_t positions = 1;  // physical chain positions: shape.chain, plus the ReLU epilogue (fc_kernel.h)
   bool lanes_are_rows = true;
   uint32_t x = 0, y = 0;  // grid position of PE (lane 0, chain 0)
   uint32_t x_color = 0, reduce_colors[2] = {1, 2};

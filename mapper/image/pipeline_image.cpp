@@ -24,8 +24,8 @@ Rect frame_rect(const LayerPlan& l, uint32_t l0, uint32_t ls, uint32_t c0, uint3
   return l.lanes_are_rows ? Rect{l.x + c0, l.y + l0, cs, ls} : Rect{l.x + l0, l.y + c0, ls, cs};
 }
 
-void add_layer(Image& im, const FcLayer& fc, const LayerPlan& l) {
-  const uint32_t K = l.shape.lanes, C = l.shape.chain;
+void add_layer(Image& im, const FcLayer& fc, const LayerPlan& l, uint32_t batch) {
+  const uint32_t K = l.shape.lanes, C = l.shape.chain, P = l.positions;
   const BlockSplit rows{fc.out, K}, cols{fc.in, C};
   const uint32_t data_words = fc_sram_layout(rows.max_size(), cols.max_size()).words;
   // One kernel per chain role present in the layer.
@@ -37,14 +37,17 @@ void add_layer(Image& im, const FcLayer& fc, const LayerPlan& l) {
     im.place(frame_rect(l, 0, K, 0, 1), kernel_for(ChainRole::kSingle));
   } else {
     im.place(frame_rect(l, 0, K, 0, 1), kernel_for(ChainRole::kStart));
-    if (C > 2) im.place(frame_rect(l, 0, K, 1, C - 2), kernel_for(ChainRole::kMiddle));
-    im.place(frame_rect(l, 0, K, C - 1, 1), kernel_for(ChainRole::kEnd));
+    im.place(frame_rect(l, 0, K, 1, C - 1), kernel_for(ChainRole::kMiddle));
+    if (P > C) {
+      im.place(frame_rect(l, 0, K, C, 1), kernel_for(ChainRole::kEpilogue), 1u << kTaskEpilogue);
+      im.reg(frame_rect(l, 0, K, C, 1), kSamplesLeft, batch);
+    }
   }
   // Per lane: m and the SRAM layout that follows from it.
   for (uint32_t lane = 0; lane < K; ++lane) {
     const uint32_t m = rows.size(lane);
     const FcSramLayout s = fc_sram_layout(m, 0);
-    const Rect r = frame_rect(l, lane, 1, 0, C);
+    const Rect r = frame_rect(l, lane, 1, 0, P);
     im.reg(r, kRows, m);
     im.reg(r, kABase, s.weights);
     im.reg(r, kAccCur, s.acc0);
@@ -54,7 +57,7 @@ void add_layer(Image& im, const FcLayer& fc, const LayerPlan& l) {
     im.dsrs.push_back({r, kDSrc, desc_word0(kDescMem, s.init), desc_word1(m, 1)});
     im.dsrs.push_back({r, kDCol, desc_word0(kDescMem, s.weights), desc_word1(m, 1)});
     im.dsrs.push_back({r, kDRed, desc_word0(kDescMem, s.acc0), desc_word1(m, 1)});
-    for (uint32_t c = 0; c < C; ++c) {
+    for (uint32_t c = 0; c < P; ++c) {
       const Rect pe = frame_rect(l, lane, 1, c, 1);
       im.dsrs.push_back({pe, kDOut, desc_word0(kDescFabOut, l.out_color(c)), desc_word1(m, 0)});
       if (c > 0) im.dsrs.push_back({pe, kDIn, desc_word0(kDescFabIn, l.out_color(c - 1)), desc_word1(m, 0)});
@@ -81,8 +84,8 @@ void add_layer(Image& im, const FcLayer& fc, const LayerPlan& l) {
   // Routes. x: arrives at lane 0 from outside the layer, broadcast across the lanes.
   if (K > 1) im.route(frame_rect(l, 0, K - 1, 0, C), l.x_color, l.x_in_port(), port_bit(kRamp) | port_bit(l.bcast_port()));
   im.route(frame_rect(l, K - 1, 1, 0, C), l.x_color, l.x_in_port(), port_bit(kRamp));
-  // Partial sums along the chain; the end's color leaves the layer.
-  for (uint32_t c = 0; c < C; ++c) {
+  // Partial sums along the chain; the last position's color leaves the layer.
+  for (uint32_t c = 0; c < P; ++c) {
     const Rect r = frame_rect(l, 0, K, c, 1);
     im.route(r, l.out_color(c), kRamp, port_bit(l.chain_out_port()));
     if (c > 0) im.route(r, l.out_color(c - 1), l.chain_in_port(), port_bit(kRamp));
@@ -100,7 +103,7 @@ Image build_pipeline_image(const LayerGraph& g, const Plan& plan, const std::vec
                 std::to_string(batch) + " samples of " + std::to_string(g.input_size()));
   Image im;
   im.width = plan.grid_width, im.height = plan.grid_height;
-  for (size_t i = 0; i < g.layers.size(); ++i) add_layer(im, g.layers[i], plan.layers[i]);
+  for (size_t i = 0; i < g.layers.size(); ++i) add_layer(im, g.layers[i], plan.layers[i], inputs.empty() ? 0 : batch);
 
   // Input streams: one per chain position of layer 0, at lane 0 (the grid's north edge).
   const LayerPlan& first = plan.layers.front();
@@ -122,7 +125,7 @@ Image build_pipeline_image(const LayerGraph& g, const Plan& plan, const std::vec
   // Output: each lane of the last layer leaves its chain end and runs straight on to the grid's edge.
   const LayerPlan& last = plan.layers.back();
   const BlockSplit out_rows{g.output_size(), last.shape.lanes};
-  const uint32_t C = last.shape.chain, dir = last.chain_out_port(), color = last.out_color(C - 1);
+  const uint32_t C = last.positions, dir = last.chain_out_port(), color = last.out_color(C - 1);
   for (uint32_t lane = 0; lane < last.shape.lanes; ++lane) {
     uint32_t px = last.pe_x(lane, C - 1), py = last.pe_y(lane, C - 1);
     // PEs between the chain end and the edge pass the color on (rx from the chain end's side).

@@ -14,7 +14,8 @@
 namespace wafer::mapper {
 
 // inputs: batch x N (sample-major) values, rounded to fp32 for the wafer; empty = an image with empty
-// input streams (what `wafer map` writes without --input).
+// input streams (what `wafer map` writes without --input). The image is made for its batch: the streams
+// hold it and the ReLU epilogues count it.
 Image build_pipeline_image(const LayerGraph& graph, const Plan& plan, const std::vector<double>& inputs,
                            uint32_t batch);
 

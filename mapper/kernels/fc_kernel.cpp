@@ -14,16 +14,20 @@ const char* chain_role_name(ChainRole r) {
       return "start";
     case ChainRole::kMiddle:
       return "middle";
-    case ChainRole::kEnd:
-      return "end";
+    case ChainRole::kEpilogue:
+      return "epilogue";
   }
   return "?";
 }
 
-ChainRole chain_role(uint32_t c, uint32_t chain_length) {
+ChainRole chain_role(uint32_t c, uint32_t chain_length, Activation act) {
   if (chain_length == 1) return ChainRole::kSingle;
   if (c == 0) return ChainRole::kStart;
-  return c + 1 == chain_length ? ChainRole::kEnd : ChainRole::kMiddle;
+  return c == chain_length && act == Activation::kRelu ? ChainRole::kEpilogue : ChainRole::kMiddle;
+}
+
+uint32_t chain_positions(uint32_t chain_length, Activation act) {
+  return chain_length + (chain_length > 1 && act == Activation::kRelu ? 1 : 0);
 }
 
 FcSramLayout fc_sram_layout(uint32_t m, uint32_t n) {
@@ -55,25 +59,42 @@ void issue_reduction(KernelBuilder& k, ChainRole role, Activation act) {
     case ChainRole::kMiddle:
       k.vec(kVfadd, kDOut, VSrc::d(kDIn), VSrc::d(kDRed), done);
       break;
-    case ChainRole::kEnd:
-      if (relu)  // in + acc into memory first; the ReLU task sends max(., 0)
-        k.vec(kVfadd, kDRed, VSrc::d(kDIn), VSrc::d(kDRed), {.async = true, .done_task = int(kTaskRelu)});
-      else
-        k.vec(kVfadd, kDOut, VSrc::d(kDIn), VSrc::d(kDRed), done);
-      break;
+    case ChainRole::kEpilogue:
+      break;  // has no data task (epilogue_kernel)
   }
   k.li(kBusy, 1);
 }
 
 struct Marks {
-  uint32_t x_start = 0, x_last = 0, x_wait = 0, done_start = 0, done_issue = 0, done_end = 0, relu_start = 0,
-           relu_end = 0;
+  uint32_t x_start = 0, x_last = 0, x_wait = 0, done_start = 0, done_issue = 0, done_end = 0, epi_start = 0,
+           epi_end = 0;
 };
+
+// The epilogue: one asynchronous vfmax per sample from the fabric to the fabric, re-issued by its own
+// completion until the batch has passed. It is the PE's only task, so nothing delays the re-issue.
+Kernel epilogue_kernel(const std::string& name, Marks* mk) {
+  KernelBuilder k(name);
+  k.task(kTaskEpilogue);
+  mk->epi_start = k.pc();
+  k.beqz(kSamplesLeft, "epilogue_end");
+  k.addi(kSamplesLeft, kSamplesLeft, -1);
+  k.vec(kVfmax, kDOut, VSrc::d(kDIn), VSrc::r(kZero), {.async = true, .done_task = int(kTaskEpilogue)});
+  k.label("epilogue_end");
+  k.ret();
+  mk->epi_end = k.pc();
+  return k.build(0);
+}
 
 Kernel build(const std::string& name, uint32_t x_color, ChainRole role, Activation act, uint32_t data_words,
              Marks* marks) {
-  KernelBuilder k(name);
   Marks mk;
+  if (role == ChainRole::kEpilogue) {
+    Kernel e = epilogue_kernel(name, &mk);
+    e.data_words = data_words;
+    if (marks) *marks = mk;
+    return e;
+  }
+  KernelBuilder k(name);
   // Data task: r0 = x_j, r1 = j.
   k.task(x_color);
   mk.x_start = k.pc();
@@ -111,13 +132,6 @@ Kernel build(const std::string& name, uint32_t x_color, ChainRole role, Activati
   k.label("done_ret");
   mk.done_end = k.pc();
   k.ret();
-  if (role == ChainRole::kEnd && act == Activation::kRelu) {
-    k.task(kTaskRelu);
-    mk.relu_start = k.pc();
-    k.vec(kVfmax, kDOut, VSrc::d(kDRed), VSrc::r(kZero), {.async = true, .done_task = int(kTaskDone)});
-    k.ret();
-    mk.relu_end = k.pc();
-  }
   if (marks) *marks = mk;
   return k.build(data_words);
 }
@@ -140,7 +154,9 @@ FcKernelCounts fc_kernel_counts(ChainRole role, Activation act) {
   c.last_x_extra = (mk.x_wait - mk.x_last) - 1;
   c.done_task = 3;  // li, beqz, ret
   c.done_issue = mk.done_end - mk.done_start + 1;
-  c.relu_task = mk.relu_end - mk.relu_start;
+  Marks em;
+  epilogue_kernel("count", &em);
+  c.epilogue_task = em.epi_end - em.epi_start;
   return c;
 }
 

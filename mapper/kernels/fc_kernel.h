@@ -29,15 +29,21 @@
 namespace wafer::mapper {
 
 // Where a PE sits in its layer's reduction chain; each role is its own kernel (code shared by the PEs of
-// that role in that layer).
+// that role in that layer). A layer with ReLU and C > 1 has one more chain position after the last
+// block, the epilogue, which applies the ReLU as the sums stream through it (fabric to fabric): done on
+// the last block's PE it would need a second pass over memory after the sum, and that pass could only
+// start once the data task lets the core go, which would serialise it with the next sample.
 enum class ChainRole {
-  kSingle,  // C == 1: no partial sums arrive; sends act(acc)
-  kStart,   // c == 0 < C-1: sends acc
-  kMiddle,  // sends in + acc
-  kEnd,     // c == C-1 > 0: sends act(in + acc)
+  kSingle,    // C == 1: no partial sums arrive; sends act(acc)
+  kStart,     // c == 0 < C-1: sends acc
+  kMiddle,    // 0 < c <= C-1: sends in + acc
+  kEpilogue,  // c == C (ReLU layers with C > 1): no block of W; sends max(in, 0)
 };
 const char* chain_role_name(ChainRole r);
-ChainRole chain_role(uint32_t c, uint32_t chain_length);
+// Role of physical chain position c of a layer with C blocks along its chain.
+ChainRole chain_role(uint32_t c, uint32_t chain_length, Activation act);
+// Physical chain positions: C, plus the epilogue for ReLU layers with C > 1.
+uint32_t chain_positions(uint32_t chain_length, Activation act);
 
 // Registers and descriptors of the kernel (set per PE by the image; fc_kernel.cpp writes them).
 namespace fcreg {
@@ -52,9 +58,10 @@ inline constexpr uint8_t kScratch = 9;
 inline constexpr uint8_t kPending = 10;  // 1 when a finished sample waits for its reduction to be issued
 inline constexpr uint8_t kZero = 11;     // 0.0f: the ReLU's other operand
 inline constexpr uint8_t kInit = 12;     // base of the init vector (bias or zeros)
+inline constexpr uint8_t kSamplesLeft = 13;  // the epilogue: samples still to pass (the image's batch)
 inline constexpr uint8_t kDAcc = 0, kDCol = 1, kDSrc = 2, kDRed = 3, kDOut = 4, kDIn = 5;
-inline constexpr uint32_t kTaskDone = 24;  // a reduction completed
-inline constexpr uint32_t kTaskRelu = 25;  // chain end with ReLU: in + acc is in memory, apply max(., 0)
+inline constexpr uint32_t kTaskDone = 24;      // a reduction completed
+inline constexpr uint32_t kTaskEpilogue = 24;  // the epilogue's only task: one sample's ReLU, then again
 }  // namespace fcreg
 
 // Instruction counts of the kernel's paths, read from the generated code (the cost model uses them).
@@ -63,11 +70,13 @@ struct FcKernelCounts {
   uint32_t last_x_extra = 0;  // what the sample's last x adds when it issues the reduction at once
   uint32_t done_task = 0;    // the completion task when nothing is pending
   uint32_t done_issue = 0;   // the completion task when it issues a pending reduction
-  uint32_t relu_task = 0;    // the ReLU task (chain end with ReLU only)
+  uint32_t epilogue_task = 0;  // the epilogue's task (issue + ret)
 };
 
 // Code of one role's kernel; x_color is the layer's x color (its data task id). data_words: the SRAM
-// words the layer's PEs use (fc_sram_layout(m_max, n_max).words).
+// words the layer's PEs use (fc_sram_layout(m_max, n_max).words). The epilogue's task must start
+// activated (Placement::activate_mask bit kTaskEpilogue) with kSamplesLeft = the batch, so that the
+// machine is quiescent once the batch has passed.
 Kernel fc_kernel(const std::string& name, uint32_t x_color, ChainRole role, Activation act,
                  uint32_t data_words);
 FcKernelCounts fc_kernel_counts(ChainRole role, Activation act);

@@ -5,6 +5,7 @@
 
 #include "host/model/constants.h"
 #include "host/model/error.h"
+#include "mapper/kernels/fc_kernel.h"
 
 namespace wafer::mapper {
 
@@ -27,7 +28,7 @@ void assign_colors(LayerPlan& l, uint32_t x_color) {
 }  // namespace
 
 Rect LayerPlan::rect() const {
-  return lanes_are_rows ? Rect{x, y, shape.chain, shape.lanes} : Rect{x, y, shape.lanes, shape.chain};
+  return lanes_are_rows ? Rect{x, y, positions, shape.lanes} : Rect{x, y, shape.lanes, positions};
 }
 
 uint64_t Plan::pes() const {
@@ -57,6 +58,7 @@ Plan staircase_for_block(const LayerGraph& g, uint32_t grid_width, uint32_t grid
     l.name = fc.name;
     l.shape.chain = chain;
     l.shape.lanes = std::min(fc.out, ceil_div(fc.out, block));
+    l.positions = chain_positions(l.shape.chain, fc.act);
     l.lanes_are_rows = i % 2 == 0;
     l.x = x, l.y = y;
     assign_colors(l, x_color);
@@ -69,7 +71,7 @@ Plan staircase_for_block(const LayerGraph& g, uint32_t grid_width, uint32_t grid
       x += r.w;
     else
       y += r.h;
-    x_color = l.out_color(l.shape.chain - 1);
+    x_color = l.out_color(l.positions - 1);
     chain = l.shape.lanes;
     if (l.cost.interval >= plan.interval) {
       plan.interval = l.cost.interval;

@@ -16,8 +16,13 @@ double PipelineRun::samples_per_second() const {
 
 double steady_interval(const std::vector<uint64_t>& done) {
   if (done.size() < 4) return 0;
-  const size_t h = done.size() / 2, last = done.size() - 1;
-  return double(done[last] - done[h]) / double(last - h);
+  // The median spacing of the second half: the first half fills the pipeline, and the last sample can
+  // leave early or late (nothing behind it competes for the cores).
+  std::vector<uint64_t> gaps;
+  for (size_t i = done.size() / 2; i < done.size(); ++i) gaps.push_back(done[i] - done[i - 1]);
+  std::sort(gaps.begin(), gaps.end());
+  const size_t n = gaps.size();
+  return n % 2 ? double(gaps[n / 2]) : 0.5 * double(gaps[n / 2 - 1] + gaps[n / 2]);
 }
 
 namespace {
