@@ -15,7 +15,9 @@ void usage() {
       "  gemv        build, run and check the GEMV checkerboard example (the default job)\n"
       "  info        grid presets, memory an image needs on a grid, GPU status\n"
       "  asm PROG    assemble a text program into an image file (-o IMAGE)\n"
-      "  disasm IMG  print an image file as program text\n");
+      "  disasm IMG  print an image file as program text\n"
+      "  map MODEL   place an ONNX model (or JSON layer list) on the wafer: image + plan.json\n"
+      "  infer MODEL map a model and stream a batch (.npy) through it; --check against float64\n");
 }
 
 }  // namespace
@@ -32,6 +34,8 @@ int main(int argc, char** argv) {
     if (cmd == "gemv") return wafer::cli::gemv_command(argc - 1, argv + 1);
     if (cmd == "info") return wafer::cli::info_command(argc - 1, argv + 1);
     if (cmd == "asm") return wafer::cli::asm_command(argc - 1, argv + 1);
+    if (cmd == "map") return wafer::cli::map_command(argc - 1, argv + 1);
+    if (cmd == "infer") return wafer::cli::infer_command(argc - 1, argv + 1);
     if (cmd == "disasm") return wafer::cli::disasm_command(argc - 1, argv + 1);
     std::fprintf(stderr, "wafer: unknown command '%s'\n", cmd.c_str());
     usage();

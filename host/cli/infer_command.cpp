@@ -1,0 +1,156 @@
+// wafer infer MODEL --input X.npy --output Y.npy: map the model, stream the batch through the layer
+// pipeline on an engine, write Y, report emulated throughput against the cost model and, with --check,
+// the worst error against the float64 reference evaluation of the model.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cxxopts.hpp>
+
+#include "host/cli/commands.h"
+#include "host/cli/model_commands_common.h"
+#include "host/io/npy.h"
+#include "host/model/constants.h"
+#include "host/model/error.h"
+#include "mapper/check/ordered_fp32.h"
+#include "mapper/check/tolerance.h"
+#include "mapper/image/pipeline_image.h"
+#include "mapper/import/onnx_reference.h"
+#include "mapper/reference.h"
+#include "mapper/run/batch_input.h"
+#include "mapper/run/pipeline_run.h"
+
+namespace wafer::cli {
+
+namespace {
+
+uint32_t argmax(const double* v, uint32_t n) {
+  return uint32_t(std::max_element(v, v + n) - v);
+}
+
+double pct(uint64_t part, uint64_t whole) {
+  return whole ? 100.0 * double(part) / double(whole) : 0.0;
+}
+
+}  // namespace
+
+int infer_command(int argc, char** argv) {
+  cxxopts::Options opts("wafer infer", "Map a network, stream a batch through it on the wafer, write the outputs");
+  opts.add_options()("model", "ONNX model (.onnx) or JSON layer list (.json)", cxxopts::value<std::string>())(
+      "input", "samples (.npy, [batch, features])", cxxopts::value<std::string>())(
+      "output", "write the outputs here (.npy, float32 [batch, outputs])", cxxopts::value<std::string>())(
+      "grid", "wse2, wse3 or WIDTHxHEIGHT", cxxopts::value<std::string>()->default_value("wse3"))(
+      "engine", "cpu, cuda or auto (cuda when a GPU is present)", cxxopts::value<std::string>()->default_value("auto"))(
+      "threads", "CPU engine threads (0 = all)", cxxopts::value<unsigned>()->default_value("0"))(
+      "block", "force the shape rule's block side (0: the smallest that fits)",
+      cxxopts::value<uint32_t>()->default_value("0"))(
+      "check", "compare with the float64 reference evaluation of the model")(
+      "labels", "true classes (.npy, [batch]): report the accuracy of argmax", cxxopts::value<std::string>())(
+      "max-cycles", "give up after this many cycles (0: from the prediction)", cxxopts::value<uint64_t>()->default_value("0"))(
+      "h,help", "show help");
+  opts.parse_positional({"model"});
+  opts.positional_help("MODEL");
+  const auto args = opts.parse(argc, argv);
+  if (args.count("help") || !args.count("model") || !args.count("input")) {
+    std::printf("%s\n", opts.help().c_str());
+    return args.count("help") ? 0 : 2;
+  }
+  const std::string model = args["model"].as<std::string>(), in_path = args["input"].as<std::string>();
+  const GridSize grid = parse_grid(args["grid"].as<std::string>());
+  const mapper::LayerGraph g = mapper::import_model(model);
+  const NpyArray in = read_npy(in_path);
+  const mapper::Batch batch = mapper::batch_from_npy(in, g, in_path);
+  NpyArray labels;
+  if (args.count("labels")) {
+    labels = read_npy(args["labels"].as<std::string>());
+    if (labels.data.size() != batch.size)
+      throw Error(args["labels"].as<std::string>() + ": " + std::to_string(labels.data.size()) + " labels for " +
+                  std::to_string(batch.size) + " samples");
+  }
+  const mapper::Plan plan = mapper::place_staircase(g, grid.width, grid.height, {.block = args["block"].as<uint32_t>()});
+  const std::string engine_name = pick_engine(args["engine"].as<std::string>());
+  std::printf("%s: %zu layers, %llu weights; %u sample(s) from %s; grid %ux%u; engine %s\n", model.c_str(),
+              g.layers.size(), (unsigned long long)g.weight_count(), batch.size, in_path.c_str(), grid.width,
+              grid.height, engine_name.c_str());
+  std::printf("%s", mapper::plan_table(g, plan).c_str());
+  std::fflush(stdout);
+
+  const Image im = mapper::build_pipeline_image(g, plan, batch.values, batch.size);
+  auto engine = make_engine(engine_name, {.threads = args["threads"].as<unsigned>()});
+  engine->load(im);
+  const mapper::PipelineRun run =
+      mapper::run_pipeline(*engine, g, plan, batch.size, {.max_cycles = args["max-cycles"].as<uint64_t>()});
+
+  std::printf("ran %u sample(s) in %llu cycles (%.2f s wall)\n", batch.size, (unsigned long long)run.cycles, run.seconds);
+  if (run.interval > 0) {
+    std::printf("steady state: %.1f cycles/sample measured, %llu predicted (%+.1f%%): %.4g samples/s at 850 MHz\n",
+                run.interval, (unsigned long long)plan.interval,
+                100.0 * (double(plan.interval) - run.interval) / run.interval, run.samples_per_second());
+  } else {
+    std::printf("steady state: not measured (fewer than 4 samples); predicted %llu cycles/sample\n",
+                (unsigned long long)plan.interval);
+  }
+  std::printf("first sample out after %llu cycles (predicted latency %llu)\n",
+              (unsigned long long)run.sample_done.front(), (unsigned long long)plan.latency);
+  std::printf("per layer, busiest PE's arithmetic-slot work per sample (measured / predicted):");
+  for (size_t i = 0; i < run.layers.size(); ++i)
+    std::printf("%s %zu: %llu/%llu", i ? "," : "", i, (unsigned long long)run.layers[i].slot_per_sample,
+                (unsigned long long)plan.layers[i].cost.slot_work);
+  std::printf("\n");
+  const auto& t = run.total;
+  const uint64_t idle = t.pe_cycles - std::min(t.pe_cycles, t.busy + t.stall_in + t.stall_out + t.stall_other);
+  std::printf("mapped PEs' cycles: busy %.1f%%, waiting on fabric input %.1f%%, on fabric output %.1f%%, "
+              "on the slot or a microthread %.1f%%, idle %.1f%%\n",
+              pct(t.busy, t.pe_cycles), pct(t.stall_in, t.pe_cycles), pct(t.stall_out, t.pe_cycles),
+              pct(t.stall_other, t.pe_cycles), pct(idle, t.pe_cycles));
+  std::printf("emulator: %.3g PE-cycles/s over the grid (%llu PEs), %.3g over the mapped PEs (%llu)\n",
+              run.pe_cycles_per_second(), (unsigned long long)run.grid_pes,
+              run.seconds > 0 ? double(run.cycles) * double(run.mapped_pes) / run.seconds : 0.0,
+              (unsigned long long)run.mapped_pes);
+
+  if (args.count("output")) {
+    std::vector<double> y(run.outputs.begin(), run.outputs.end());
+    write_npy(args["output"].as<std::string>(), {batch.size, g.output_size()}, y, true);
+    std::printf("wrote %s (float32 [%u, %u])\n", args["output"].as<std::string>().c_str(), batch.size, g.output_size());
+  }
+  int status = 0;
+  std::vector<double> ref;
+  if (args.count("check")) {
+    ref = mapper::is_onnx_path(model) ? mapper::evaluate_onnx_reference(model, in.data, in.shape)
+                                      : mapper::evaluate_layer_graph(g, batch.values, batch.size);
+    const auto bound = mapper::output_error_bound(g, plan, batch.values, batch.size);
+    const mapper::CheckResult c = mapper::compare_with_reference(run.outputs, ref, bound, g.output_size());
+    std::printf("check against the float64 reference: worst error %.3g (bound %.3g, sample %llu output %llu, "
+                "%.2f of its bound); %llu of %zu outside: %s\n",
+                c.worst_error, c.worst_bound, (unsigned long long)c.worst_sample, (unsigned long long)c.worst_index,
+                c.worst_ratio, (unsigned long long)c.outside, ref.size(), c.pass() ? "PASS" : "FAIL");
+    if (!c.pass()) status = 1;
+    const mapper::BitCompare bits =
+        mapper::compare_bits(run.outputs, mapper::ordered_fp32_forward(g, plan, batch.values, batch.size));
+    if (bits.equal())
+      std::printf("check against the fp32 host replay in the kernel's order: all %zu outputs bit-identical\n",
+                  run.outputs.size());
+    else {
+      std::printf("check against the fp32 host replay in the kernel's order: %llu of %zu outputs differ (first: "
+                  "sample %llu output %llu, wafer %.9g, host %.9g): FAIL\n",
+                  (unsigned long long)bits.differing, run.outputs.size(), (unsigned long long)(bits.first / g.output_size()),
+                  (unsigned long long)(bits.first % g.output_size()), bits.got, bits.want);
+      status = 1;
+    }
+  }
+  if (args.count("labels")) {
+    const uint32_t m = g.output_size();
+    std::vector<double> y(run.outputs.begin(), run.outputs.end());
+    uint64_t right = 0, agree = 0;
+    for (uint32_t s = 0; s < batch.size; ++s) {
+      const uint32_t k = argmax(&y[uint64_t(s) * m], m);
+      right += k == uint32_t(labels.data[s]);
+      if (!ref.empty()) agree += k == argmax(&ref[uint64_t(s) * m], m);
+    }
+    std::printf("accuracy: %llu/%u = %.2f%%", (unsigned long long)right, batch.size, 100.0 * double(right) / batch.size);
+    if (!ref.empty()) std::printf("; same class as the reference: %llu/%u", (unsigned long long)agree, batch.size);
+    std::printf("\n");
+  }
+  return status;
+}
+
+}  // namespace wafer::cli

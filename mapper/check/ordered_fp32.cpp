@@ -1,0 +1,62 @@
+#include "mapper/check/ordered_fp32.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "host/kernels/gemv.h"  // BlockSplit
+#include "host/model/error.h"
+
+namespace wafer::mapper {
+
+namespace {
+
+// max(a, +0) as the machine's vfmax: a NaN operand gives the other, max(-0, +0) = +0.
+float relu(float a) {
+  if (std::isnan(a)) return 0.0f;
+  return a > 0.0f ? a : 0.0f;
+}
+
+}  // namespace
+
+std::vector<float> ordered_fp32_forward(const LayerGraph& g, const Plan& plan, const std::vector<double>& input,
+                                        uint32_t batch) {
+  if (input.size() != uint64_t(batch) * g.input_size()) throw Error("ordered fp32: input size mismatch");
+  std::vector<float> out;
+  out.reserve(uint64_t(batch) * g.output_size());
+  for (uint32_t s = 0; s < batch; ++s) {
+    std::vector<float> x(g.input_size());
+    for (uint32_t j = 0; j < x.size(); ++j) x[j] = float(input[uint64_t(s) * g.input_size() + j]);
+    for (size_t li = 0; li < g.layers.size(); ++li) {
+      const FcLayer& l = g.layers[li];
+      const LayerPlan& lp = plan.layers.at(li);
+      const BlockSplit cols{l.in, lp.shape.chain};
+      std::vector<float> y(l.out);
+      for (uint32_t i = 0; i < l.out; ++i) {
+        float sum = 0;
+        for (uint32_t c = 0; c < lp.shape.chain; ++c) {
+          float acc = c == 0 ? float(l.bias[i]) : 0.0f;
+          for (uint32_t j = cols.start(c); j < cols.start(c) + cols.size(c); ++j)
+            acc = std::fma(float(l.weight[uint64_t(i) * l.in + j]), x[j], acc);
+          sum = c == 0 ? acc : sum + acc;
+        }
+        y[i] = l.act == Activation::kRelu ? relu(sum) : sum;
+      }
+      x = std::move(y);
+    }
+    out.insert(out.end(), x.begin(), x.end());
+  }
+  return out;
+}
+
+BitCompare compare_bits(const std::vector<float>& got, const std::vector<float>& want) {
+  if (got.size() != want.size())
+    throw Error("bit compare: " + std::to_string(got.size()) + " results for " + std::to_string(want.size()));
+  BitCompare c;
+  for (uint64_t i = 0; i < got.size(); ++i) {
+    if (std::memcmp(&got[i], &want[i], 4) == 0) continue;
+    if (c.differing++ == 0) c.first = i, c.got = got[i], c.want = want[i];
+  }
+  return c;
+}
+
+}  // namespace wafer::mapper

@@ -1,0 +1,21 @@
+// A batch of samples from a .npy array, shaped for the graph: [batch, N] (or [N] for one sample), or
+// [N, batch] when the ONNX input is feature-major (Gemm transA=1). Errors name the file, the shape given
+// and the shape expected.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "host/io/npy.h"
+#include "mapper/graph.h"
+
+namespace wafer::mapper {
+
+struct Batch {
+  uint32_t size = 0;           // samples
+  std::vector<double> values;  // size x N, sample-major
+};
+
+Batch batch_from_npy(const NpyArray& array, const LayerGraph& graph, const std::string& file);
+
+}  // namespace wafer::mapper
