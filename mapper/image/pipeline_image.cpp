@@ -1,5 +1,6 @@
 #include "mapper/image/pipeline_image.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "host/kernels/gemv.h"  // BlockSplit
@@ -136,7 +137,7 @@ Image build_pipeline_image(const LayerGraph& g, const Plan& plan, const std::vec
     o.x = dir == kEast ? im.width - 1 : px;
     o.y = dir == kSouth ? im.height - 1 : py;
     o.port = dir;
-    o.capacity = uint64_t(batch) * out_rows.size(lane);
+    o.capacity = uint64_t(std::max(batch, 1u)) * out_rows.size(lane);  // a stream needs room for one
     im.add_out_stream(std::move(o));
   }
   return im;

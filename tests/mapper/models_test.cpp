@@ -1,0 +1,117 @@
+// The bundled models (data/models) and the PyTorch-exported fixtures end to end on the CPU engine:
+// outputs within the float64 bound of the ONNX graph's own evaluation, bit-identical to the fp32 host
+// replay, the digits classes equal the reference's on the whole test split, predicted cycles per sample
+// within 10% of measured, and the generated images' invariants. The wide model runs in the `slow` group.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "host/io/npy.h"
+#include "mapper/check/image_invariants.h"
+#include "mapper/check/ordered_fp32.h"
+#include "mapper/check/tolerance.h"
+#include "mapper/image/pipeline_image.h"
+#include "mapper/import/onnx_reference.h"
+#include "mapper/place/staircase.h"
+#include "mapper/plan_io.h"
+#include "mapper/reference.h"
+#include "mapper/run/batch_input.h"
+#include "mapper/run/pipeline_run.h"
+
+namespace wafer::mapper {
+namespace {
+
+const std::string kModels = WAFER_MODELS_DIR;
+const std::string kFixtures = std::string(WAFER_MODELS_DIR) + "/../../tests/mapper/fixtures";
+
+struct Outcome {
+  Plan plan;
+  PipelineRun run;
+  std::vector<double> reference;
+};
+
+Outcome infer_and_check(const std::string& model, const std::string& input, uint32_t grid_w, uint32_t grid_h,
+                        uint32_t max_samples = 0) {
+  std::printf("model %s input %s grid %ux%u\n", model.c_str(), input.c_str(), grid_w, grid_h);
+  const LayerGraph g = import_model(model);
+  NpyArray in = read_npy(input);
+  if (max_samples && in.shape.size() == 2 && in.shape[0] > max_samples) {
+    in.data.resize(uint64_t(max_samples) * in.shape[1]);
+    in.shape[0] = max_samples;
+  }
+  const Batch b = batch_from_npy(in, g, input);
+  Outcome o;
+  o.plan = place_staircase(g, grid_w, grid_h);
+  const Image im = build_pipeline_image(g, o.plan, b.values, b.size);
+  const InvariantReport inv = check_image_invariants(im);
+  EXPECT_TRUE(inv.ok()) << inv.problems.front();
+  EXPECT_LE(inv.max_sram_words, kSramWords);
+  EXPECT_LE(inv.colors_used, 24u);
+  auto engine = make_engine("cpu", {.threads = 2});
+  engine->load(im);
+  o.run = run_pipeline(*engine, g, o.plan, b.size);
+  o.reference = is_onnx_path(model) ? evaluate_onnx_reference(model, in.data, in.shape)
+                                    : evaluate_layer_graph(g, b.values, b.size);
+  const CheckResult c = compare_with_reference(o.run.outputs, o.reference,
+                                               output_error_bound(g, o.plan, b.values, b.size), g.output_size());
+  EXPECT_TRUE(c.pass()) << c.outside << " outside; worst " << c.worst_error << " vs " << c.worst_bound;
+  const BitCompare bits = compare_bits(o.run.outputs, ordered_fp32_forward(g, o.plan, b.values, b.size));
+  EXPECT_TRUE(bits.equal()) << bits.differing << " differ; first at " << bits.first << ": " << bits.got << " vs "
+                            << bits.want;
+  std::printf("  %llu PEs, worst error %.3g (bound %.3g); interval measured %.1f predicted %llu\n",
+              (unsigned long long)o.plan.pes(), c.worst_error, c.worst_bound, o.run.interval,
+              (unsigned long long)o.plan.interval);
+  if (o.run.interval > 0)
+    EXPECT_LE(std::fabs(double(o.plan.interval) - o.run.interval), 0.10 * o.run.interval);
+  return o;
+}
+
+uint32_t argmax(const double* v, uint32_t n) {
+  return uint32_t(std::max_element(v, v + n) - v);
+}
+
+TEST(Models, DigitsWholeTestSplitSameClassesAsReference) {
+  const Outcome o = infer_and_check(kModels + "/digits_mlp.onnx", kModels + "/digits_test_x.npy", 96, 160);
+  const NpyArray labels = read_npy(kModels + "/digits_test_labels.npy");
+  const uint32_t n = uint32_t(labels.data.size());
+  ASSERT_EQ(o.run.outputs.size(), uint64_t(n) * 10);
+  uint32_t same = 0, right = 0;
+  for (uint32_t s = 0; s < n; ++s) {
+    std::vector<double> y(o.run.outputs.begin() + s * 10, o.run.outputs.begin() + s * 10 + 10);
+    const uint32_t k = argmax(y.data(), 10);
+    same += k == argmax(&o.reference[uint64_t(s) * 10], 10);
+    right += k == uint32_t(labels.data[s]);
+  }
+  std::printf("  digits: %u/%u same class as the reference, accuracy %.2f%%\n", same, n, 100.0 * right / n);
+  EXPECT_EQ(same, n);
+  EXPECT_GT(double(right) / n, 0.95);
+}
+
+TEST(Models, Mlp784x1024x10) {
+  infer_and_check(kModels + "/mlp_784_1024_10.onnx", kModels + "/mlp_784_1024_10_x.npy", 762, 1172);
+}
+
+TEST(Models, Fc34Relu256) {
+  infer_and_check(kModels + "/fc34_relu_256.json", kModels + "/fc34_relu_256_x.npy", 762, 1172);
+}
+
+TEST(Models, PyTorchExportedFixtures) {
+  for (const char* name : {"mlp_gemm", "mlp_nobias", "mlp_dropout", "mlp_dynamic_batch", "mlp_opset17"}) {
+    const Outcome o = infer_and_check(kFixtures + "/" + name + ".onnx", kFixtures + "/" + name + "_x.npy", 64, 64);
+    // torch's own fp32 output, for the record: within the same bound as the float64 reference.
+    const NpyArray torch_y = read_npy(kFixtures + "/" + name + "_y.npy");
+    double worst = 0;
+    for (size_t i = 0; i < torch_y.data.size(); ++i)
+      worst = std::max(worst, std::fabs(torch_y.data[i] - double(o.run.outputs.at(i))));
+    std::printf("  %s: worst difference to torch's fp32 output %.3g\n", name, worst);
+    EXPECT_LT(worst, 1e-4);
+  }
+}
+
+TEST(ModelsSlow, Wide8x4096OnWse3) {
+  infer_and_check(kModels + "/wide_8x4096.json", kModels + "/wide_8x4096_x.npy", 762, 1172);
+}
+
+}  // namespace
+}  // namespace wafer::mapper
