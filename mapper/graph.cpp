@@ -4,10 +4,6 @@
 
 namespace wafer::mapper {
 
-const char* activation_name(Activation a) {
-  return a == Activation::kRelu ? "relu" : "none";
-}
-
 uint64_t LayerGraph::weight_count() const {
   uint64_t n = 0;
   for (const auto& l : layers) n += l.weight_count();

@@ -8,10 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace wafer::mapper {
+#include "host/kernels/fc_kernel.h"  // Activation
 
-enum class Activation { kNone, kRelu };
-const char* activation_name(Activation a);
+namespace wafer::mapper {
 
 struct FcLayer {
   std::string name;              // the ONNX node name(s) fused into this layer, joined by '+'

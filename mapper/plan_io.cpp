@@ -40,9 +40,9 @@ std::string plan_json(const LayerGraph& g, const Plan& p) {
                       {"name", l.name},
                       {"op", std::string("fc+") + activation_name(fc.act)},
                       {"weight_shape", {fc.out, fc.in}},
-                      {"lanes", l.shape.lanes},
-                      {"chain", l.shape.chain},
-                      {"epilogue", l.positions > l.shape.chain},
+                      {"lanes", l.lanes},
+                      {"chain", l.chain},
+                      {"epilogue", l.positions > l.chain},
                       {"orientation", l.lanes_are_rows ? "lanes are rows (x from north, outputs east)"
                                                        : "lanes are columns (x from west, outputs south)"},
                       {"rect", {{"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}}},
@@ -67,7 +67,7 @@ std::string plan_table(const LayerGraph& g, const Plan& p) {
     std::string name = l.name.size() > 22 ? l.name.substr(0, 19) + "..." : l.name;
     std::snprintf(line, sizeof line, "%-5u %-22s %-6s %-11s %-9s %-12s %7llu %-8s %-10s %9llu %9llu\n", l.index,
                   name.c_str(), activation_name(fc.act), (std::to_string(fc.out) + "x" + std::to_string(fc.in)).c_str(),
-                  (std::to_string(l.shape.lanes) + "x" + std::to_string(l.shape.chain) + (l.positions > l.shape.chain ? "+1" : "")).c_str(),
+                  (std::to_string(l.lanes) + "x" + std::to_string(l.chain) + (l.positions > l.chain ? "+1" : "")).c_str(),
                   ("(" + std::to_string(r.x) + "," + std::to_string(r.y) + ")").c_str(),
                   (unsigned long long)(uint64_t(r.w) * r.h),
                   (std::to_string(l.cost.m_max) + "x" + std::to_string(l.cost.n_max)).c_str(),

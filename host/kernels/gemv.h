@@ -1,19 +1,23 @@
-// GEMV y = A x + b in the checkerboard pattern on a P x Q rectangle of PEs (the seeds' FC-layer mapping).
+// GEMV y = A x + b: one fully connected layer without activation, for one sample, with the FC kernel
+// (host/kernels/fc_layer.h, the mapper's kernel) on a P x Q rectangle of PEs at the grid's north-west
+// corner: the seeds' FC-layer mapping.
 //
 //  - PE(q, p) holds the block of A for row block p and column block q, column-major, in its SRAM.
-//  - x enters through input streams on the north edge, one per PE column, and is broadcast down the
-//    column (multicast to the core and to the south neighbour). Each x_j runs a data task that does
-//    acc += A[:, j] * x_j (vfmac, one element per cycle).
-//  - When a PE has seen all its x, it reduces along its row toward the west: the east-most PE sends its
-//    partial sums, every other PE adds what arrives from the east to its own and sends on (two colors
-//    alternating by column parity, so each PE has distinct in and out routes). PE column 0 starts from b.
-//  - y leaves through output streams on the west edge, one per PE row; element i carries index i.
+//  - x enters through input streams on the north edge, one per PE column ("x<q>"), and is broadcast down
+//    the column. Each x_j runs a data task that does acc += A[:, j] * x_j (vfmac, one element per cycle);
+//    column 0's accumulators start from b.
+//  - When a PE has seen all its x, the partial sums are reduced along the row toward the east: column 0
+//    sends, every later column adds its own and sends on (two colors alternating by column parity).
+//  - y leaves through the east side, carried to the grid's east edge, one output stream per PE row
+//    ("y<p>"); element i carries index i.
+// (data/programs/gemv.wasm is the same computation written in the text format, reducing toward the west.)
 #pragma once
 #include <cstdint>
 #include <vector>
 
 #include "host/engine/engine.h"
 #include "host/image/image.h"
+#include "host/kernels/block_split.h"
 
 namespace wafer {
 
@@ -25,18 +29,6 @@ struct GemvProblem {
 
 // A problem with entries drawn uniformly from [-1, 1) by a fixed generator (same values everywhere).
 GemvProblem random_gemv(uint32_t m, uint32_t n, uint64_t seed);
-
-// Split of `total` items into `parts` blocks whose sizes differ by at most one (the first ones larger).
-struct BlockSplit {
-  uint32_t total = 0, parts = 0;
-  uint32_t size(uint32_t i) const { return total / parts + (i < total % parts ? 1 : 0); }
-  uint32_t start(uint32_t i) const { return i * (total / parts) + std::min(i, total % parts); }
-  uint32_t max_size() const { return total / parts + (total % parts ? 1 : 0); }
-};
-
-inline constexpr uint32_t kGemvXColor = 0;        // x broadcast down columns
-inline constexpr uint32_t kGemvReduceColorA = 1;  // partial sums, even/odd columns alternate
-inline constexpr uint32_t kGemvReduceColorB = 2;
 
 struct GemvLayout {
   uint32_t pe_rows = 1, pe_cols = 1;         // P x Q

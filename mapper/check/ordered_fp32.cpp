@@ -3,7 +3,7 @@
 #include <cmath>
 #include <cstring>
 
-#include "host/kernels/gemv.h"  // BlockSplit
+#include "host/kernels/block_split.h"
 #include "host/model/error.h"
 
 namespace wafer::mapper {
@@ -29,11 +29,11 @@ std::vector<float> ordered_fp32_forward(const LayerGraph& g, const Plan& plan, c
     for (size_t li = 0; li < g.layers.size(); ++li) {
       const FcLayer& l = g.layers[li];
       const LayerPlan& lp = plan.layers.at(li);
-      const BlockSplit cols{l.in, lp.shape.chain};
+      const BlockSplit cols{l.in, lp.chain};
       std::vector<float> y(l.out);
       for (uint32_t i = 0; i < l.out; ++i) {
         float sum = 0;
-        for (uint32_t c = 0; c < lp.shape.chain; ++c) {
+        for (uint32_t c = 0; c < lp.chain; ++c) {
           float acc = c == 0 ? float(l.bias[i]) : 0.0f;
           for (uint32_t j = cols.start(c); j < cols.start(c) + cols.size(c); ++j)
             acc = std::fma(float(l.weight[uint64_t(i) * l.in + j]), x[j], acc);

@@ -19,7 +19,7 @@ std::vector<double> output_error_bound(const LayerGraph& g, const Plan& plan, co
     for (size_t j = 0; j < x.size(); ++j) e[j] = u * std::fabs(x[j]);
     for (size_t li = 0; li < g.layers.size(); ++li) {
       const FcLayer& l = g.layers[li];
-      const double k = double(l.in) + plan.layers.at(li).shape.chain + 1;
+      const double k = double(l.in) + plan.layers.at(li).chain + 1;
       const double gamma = k * u / (1 - k * u);
       std::vector<double> y(l.out), ey(l.out);
       for (uint32_t i = 0; i < l.out; ++i) {

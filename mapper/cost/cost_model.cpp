@@ -2,9 +2,9 @@
 
 #include <algorithm>
 
-#include "host/kernels/gemv.h"  // BlockSplit
+#include "host/kernels/block_split.h"
 #include "host/model/constants.h"
-#include "mapper/kernels/fc_kernel.h"
+#include "host/kernels/fc_kernel.h"
 
 namespace wafer::mapper {
 

@@ -5,7 +5,7 @@
 
 #include "host/model/constants.h"
 #include "host/model/error.h"
-#include "mapper/kernels/fc_kernel.h"
+#include "host/kernels/fc_kernel.h"
 
 namespace wafer::mapper {
 
@@ -27,13 +27,9 @@ void assign_colors(LayerPlan& l, uint32_t x_color) {
 
 }  // namespace
 
-Rect LayerPlan::rect() const {
-  return lanes_are_rows ? Rect{x, y, positions, shape.lanes} : Rect{x, y, shape.lanes, positions};
-}
-
 uint64_t Plan::pes() const {
   uint64_t n = 0;
-  for (const auto& l : layers) n += l.shape.pes();
+  for (const auto& l : layers) n += l.shape().pes();
   return n;
 }
 
@@ -56,13 +52,13 @@ Plan staircase_for_block(const LayerGraph& g, uint32_t grid_width, uint32_t grid
     LayerPlan l;
     l.index = i;
     l.name = fc.name;
-    l.shape.chain = chain;
-    l.shape.lanes = std::min(fc.out, ceil_div(fc.out, block));
-    l.positions = chain_positions(l.shape.chain, fc.act);
+    l.chain = chain;
+    l.lanes = std::min(fc.out, ceil_div(fc.out, block));
+    l.positions = chain_positions(l.chain, fc.act);
     l.lanes_are_rows = i % 2 == 0;
     l.x = x, l.y = y;
     assign_colors(l, x_color);
-    l.cost = predict_layer(fc, l.shape);
+    l.cost = predict_layer(fc, l.shape());
     const Rect r = l.rect();
     plan.extent_width = std::max(plan.extent_width, r.x + r.w);
     plan.extent_height = std::max(plan.extent_height, r.y + r.h);
@@ -71,8 +67,8 @@ Plan staircase_for_block(const LayerGraph& g, uint32_t grid_width, uint32_t grid
       x += r.w;
     else
       y += r.h;
-    x_color = l.out_color(l.positions - 1);
-    chain = l.shape.lanes;
+    x_color = l.output_color();
+    chain = l.lanes;
     if (l.cost.interval >= plan.interval) {
       plan.interval = l.cost.interval;
       plan.bottleneck = i;

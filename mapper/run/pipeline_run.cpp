@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <chrono>
 
-#include "host/kernels/gemv.h"  // BlockSplit
+#include "host/kernels/block_split.h"
 #include "host/model/constants.h"
 #include "host/model/error.h"
 #include "mapper/image/pipeline_image.h"
@@ -61,7 +61,7 @@ PipelineRun run_pipeline(Engine& engine, const LayerGraph& g, const Plan& plan, 
   run.mapped_pes = plan.pes();
   const uint64_t limit =
       options.max_cycles ? options.max_cycles : 4 * (plan.latency + uint64_t(batch + 2) * plan.interval) + 100000;
-  const BlockSplit rows{g.output_size(), plan.layers.back().shape.lanes};
+  const BlockSplit rows{g.output_size(), plan.layers.back().lanes};
   const uint32_t m0 = rows.size(0);
   const auto t0 = std::chrono::steady_clock::now();
   for (uint32_t s = 0; s < batch; ++s) {

@@ -1,4 +1,4 @@
-// Kernels: the text assembles to exactly the instructions the C++ KernelBuilder emits, labels resolve
+// Kernels: the text assembles to exactly the instructions the C++ KernelBuilder emits (the FC kernel), labels resolve
 // forward and backward, tasks bind, assembly-time if/for expand, kernel parameters instantiate.
 #include "tests/asm/asm_test_support.h"
 
@@ -20,8 +20,9 @@ void expect_same_code(const Kernel& a, const Kernel& b) {
   for (int t = 0; t < kTasks; ++t) EXPECT_EQ(a.entry[t], b.entry[t]) << "task " << t;
 }
 
-// The builder-API GEMV kernel (host/kernels/gemv.cpp), written in text with the same registers.
-TEST(KernelEncoding, TextGemvKernelEqualsTheBuilderKernel) {
+// The FC kernel (host/kernels/fc_kernel.h) in its single-position role, as the GEMV example builds it
+// for a 1 x 1 rectangle, written in text with the same registers.
+TEST(KernelEncoding, TextFcKernelEqualsTheBuilderKernel) {
   const std::string text = R"(
 grid 1, 1
 kernel gemv {
@@ -29,20 +30,37 @@ kernel gemv {
     mul r9, r1, r2
     add r9, r9, r4
     dbase d1, r9
-    vfmac d0, d0, d1, r0
+    vfmac d0, d2, d1, r0
+    dbase d2, r6
     addi r3, r3, -1
     beqz r3, last_x
     ret
   last_x:
-    activate reduce
+    mov r3, r5
+    sub r6, r7, r6
+    dbase d0, r6
+    dbase d2, r12
+    bnez r8, wait
+    sub r9, r7, r6
+    dbase d3, r9
+    async vmov d4, d3 then activate done
+    li r8, 1
+    ret
+  wait:
+    li r10, 1
+    block 0
     ret
   }
-  task reduce local 24 {
-    beqz r6, east_most
-    vfadd d2, d3, d0
-    ret
-  east_most:
-    vmov d2, d0
+  task done local 24 {
+    li r8, 0
+    beqz r10, done_ret
+    li r10, 0
+    sub r9, r7, r6
+    dbase d3, r9
+    async vmov d4, d3 then activate done
+    li r8, 1
+    unblock 0
+  done_ret:
     ret
   }
 }

@@ -39,7 +39,7 @@ TEST(CostModel, SingleLayerIntervalWithinTenPercent) {
     EXPECT_TRUE(m.check.pass());
     char what[96];
     std::snprintf(what, sizeof what, "%ux%u block %u %s (K=%u C=%u)", c.m, c.n, c.block, activation_name(c.act),
-                  m.plan.layers[0].shape.lanes, m.plan.layers[0].shape.chain);
+                  m.plan.layers[0].lanes, m.plan.layers[0].chain);
     expect_close(m.run.interval, double(m.plan.interval), what);
     // Per layer: the busiest PE's arithmetic-slot uses per sample against the model's slot work.
     expect_close(double(m.run.layers[0].slot_per_sample), double(m.plan.layers[0].cost.slot_work),
@@ -64,7 +64,7 @@ TEST(CostModel, PipelineIntervalWithinTenPercent) {
     expect_close(m.run.interval, double(m.plan.interval), what);
     for (size_t i = 0; i < g.layers.size(); ++i)
       std::printf("  layer %zu: K=%u C=%u slot/sample measured %llu predicted %llu\n", i,
-                  m.plan.layers[i].shape.lanes, m.plan.layers[i].shape.chain,
+                  m.plan.layers[i].lanes, m.plan.layers[i].chain,
                   (unsigned long long)m.run.layers[i].slot_per_sample,
                   (unsigned long long)m.plan.layers[i].cost.slot_work);
   }

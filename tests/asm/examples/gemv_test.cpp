@@ -62,15 +62,16 @@ TEST_P(ExampleGemv, MatchesFloat64AndTheBuilderVersion) {
   }
   EXPECT_GT(norm, 0.0);
 
-  // The same algorithm built with the C++ API: the cycle counts should agree closely (the text version
-  // decides "east-most" at assembly time instead of with a register test).
+  // The same product with the C++ API's FC kernel (host/kernels/gemv.h): a different kernel (double-
+  // buffered, asynchronous reduction toward the east, built for streams of samples), so only the order
+  // of magnitude of the cycle counts is compared.
   auto builder = make_engine("cpu", {.threads = 2});
   builder->load(build_gemv_image(g, GemvLayout{c.p, c.q}));
   const RunResult rb = builder->run({.max_cycles = 1000000, .until_quiescent = true});
   ASSERT_EQ(rb.reason, StopReason::kQuiescent);
   const double ratio = double(stats.cycles) / double(builder->cycle());
-  EXPECT_GT(ratio, 0.8);
-  EXPECT_LT(ratio, 1.2);
+  EXPECT_GT(ratio, 0.5);
+  EXPECT_LT(ratio, 2.0);
   report("gemv " + std::to_string(c.m) + "x" + std::to_string(c.n) + " on " + std::to_string(c.p) + "x" +
              std::to_string(c.q) + " PEs",
          "max |y - y_ref| " + fixed(worst, 3) + "; builder-API version " + std::to_string(builder->cycle()) +

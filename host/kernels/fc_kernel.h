@@ -18,15 +18,19 @@
 //    two reductions from popping the same fabric color. (A local task cannot run while x keeps arriving:
 //    data tasks have lower ids, so the completion task runs when the data task blocks or goes idle; the
 //    state is kept in registers so no wake-up is lost.)
-// Docs: docs/mapper.md (the kernel, its cycle counts and the cost model built on them).
+// Docs: docs/mapper.md (the kernel, its cycle counts and the cost model built on them). Used by the
+// mapper (one layer per network layer) and by the GEMV example (host/kernels/gemv.h: one layer, one sample).
 #pragma once
 #include <cstdint>
 #include <string>
 
 #include "host/image/image.h"
-#include "mapper/graph.h"
 
-namespace wafer::mapper {
+namespace wafer {
+
+enum class Activation { kNone, kRelu };
+const char* activation_name(Activation a);
+
 
 // Where a PE sits in its layer's reduction chain; each role is its own kernel (code shared by the PEs of
 // that role in that layer). A layer with ReLU and C > 1 has one more chain position after the last
@@ -87,4 +91,4 @@ struct FcSramLayout {
 };
 FcSramLayout fc_sram_layout(uint32_t m, uint32_t n);
 
-}  // namespace wafer::mapper
+}  // namespace wafer

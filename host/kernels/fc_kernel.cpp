@@ -1,8 +1,12 @@
-#include "mapper/kernels/fc_kernel.h"
+#include "host/kernels/fc_kernel.h"
 
 #include "host/image/kernel_builder.h"
 
-namespace wafer::mapper {
+namespace wafer {
+
+const char* activation_name(Activation a) {
+  return a == Activation::kRelu ? "relu" : "none";
+}
 
 using namespace fcreg;
 
@@ -160,4 +164,4 @@ FcKernelCounts fc_kernel_counts(ChainRole role, Activation act) {
   return c;
 }
 
-}  // namespace wafer::mapper
+}  // namespace wafer

@@ -1,0 +1,155 @@
+#include "host/kernels/fc_layer.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "host/kernels/block_split.h"
+#include "host/model/error.h"
+
+namespace wafer {
+
+using namespace fcreg;
+
+namespace {
+
+uint32_t bits(float f) {
+  uint32_t u;
+  std::memcpy(&u, &f, 4);
+  return u;
+}
+
+}  // namespace
+
+void add_fc_layer(Image& im, const FcLayerSpec& fc, const FcFrame& l, uint32_t batch) {
+  const uint32_t K = l.lanes, C = l.chain, P = l.positions;
+  if (P != chain_positions(C, fc.act))
+    throw Error("fc layer '" + fc.name + "': " + std::to_string(P) + " chain positions for C=" + std::to_string(C));
+  const BlockSplit rows{fc.out, K}, cols{fc.in, C};
+  const uint32_t data_words = fc_sram_layout(rows.max_size(), cols.max_size()).words;
+  // One kernel per chain role present in the layer.
+  auto kernel_for = [&](ChainRole role) {
+    return im.add_kernel(fc_kernel(fc.name + "_" + chain_role_name(role), l.x_color, role, fc.act, data_words));
+  };
+  if (C == 1) {
+    im.place(l.sub_rect(0, K, 0, 1), kernel_for(ChainRole::kSingle));
+  } else {
+    im.place(l.sub_rect(0, K, 0, 1), kernel_for(ChainRole::kStart));
+    im.place(l.sub_rect(0, K, 1, C - 1), kernel_for(ChainRole::kMiddle));
+    if (P > C) {
+      im.place(l.sub_rect(0, K, C, 1), kernel_for(ChainRole::kEpilogue), 1u << kTaskEpilogue);
+      im.reg(l.sub_rect(0, K, C, 1), kSamplesLeft, batch);
+    }
+  }
+  // Per lane: m and the SRAM layout that follows from it.
+  for (uint32_t lane = 0; lane < K; ++lane) {
+    const uint32_t m = rows.size(lane);
+    const FcSramLayout s = fc_sram_layout(m, 0);
+    const Rect r = l.sub_rect(lane, 1, 0, P);
+    im.reg(r, kRows, m);
+    im.reg(r, kABase, s.weights);
+    im.reg(r, kAccCur, s.acc0);
+    im.reg(r, kAccSum, s.acc0 + s.acc1);
+    im.reg(r, kInit, s.init);
+    im.dsrs.push_back({r, kDAcc, desc_word0(kDescMem, s.acc0), desc_word1(m, 1)});
+    im.dsrs.push_back({r, kDSrc, desc_word0(kDescMem, s.init), desc_word1(m, 1)});
+    im.dsrs.push_back({r, kDCol, desc_word0(kDescMem, s.weights), desc_word1(m, 1)});
+    im.dsrs.push_back({r, kDRed, desc_word0(kDescMem, s.acc0), desc_word1(m, 1)});
+    for (uint32_t c = 0; c < P; ++c) {
+      const Rect pe = l.sub_rect(lane, 1, c, 1);
+      im.dsrs.push_back({pe, kDOut, desc_word0(kDescFabOut, l.out_color(c)), desc_word1(m, 0)});
+      if (c > 0) im.dsrs.push_back({pe, kDIn, desc_word0(kDescFabIn, l.out_color(c - 1)), desc_word1(m, 0)});
+    }
+    // Bias: the init vector of chain position 0 (elsewhere the init vector stays zero).
+    std::vector<uint32_t> bias(m);
+    for (uint32_t i = 0; i < m; ++i) bias[i] = bits(fc.bias(rows.start(lane) + i));
+    im.sram(l.sub_rect(lane, 1, 0, 1), s.init, std::move(bias));
+    // The blocks of W, column-major.
+    for (uint32_t c = 0; c < C; ++c) {
+      const uint32_t n = cols.size(c), r0 = rows.start(lane), c0 = cols.start(c);
+      std::vector<uint32_t> words(uint64_t(m) * n);
+      for (uint32_t j = 0; j < n; ++j)
+        for (uint32_t i = 0; i < m; ++i) words[uint64_t(j) * m + i] = bits(fc.weight(r0 + i, c0 + j));
+      im.sram(l.sub_rect(lane, 1, c, 1), s.weights, std::move(words));
+    }
+  }
+  // Per chain position: n.
+  for (uint32_t c = 0; c < C; ++c) {
+    const Rect r = l.sub_rect(0, K, c, 1);
+    im.reg(r, kCols, cols.size(c));
+    im.reg(r, kXLeft, cols.size(c));
+  }
+  // Routes. x: arrives at lane 0 from outside the layer, broadcast across the lanes.
+  if (K > 1) im.route(l.sub_rect(0, K - 1, 0, C), l.x_color, l.x_in_port(), port_bit(kRamp) | port_bit(l.bcast_port()));
+  im.route(l.sub_rect(K - 1, 1, 0, C), l.x_color, l.x_in_port(), port_bit(kRamp));
+  // Partial sums along the chain; the last position's color leaves the layer.
+  for (uint32_t c = 0; c < P; ++c) {
+    const Rect r = l.sub_rect(0, K, c, 1);
+    im.route(r, l.out_color(c), kRamp, port_bit(l.chain_out_port()));
+    if (c > 0) im.route(r, l.out_color(c - 1), l.chain_in_port(), port_bit(kRamp));
+  }
+}
+
+void add_fc_input_streams(Image& im, const FcFrame& l, uint32_t inputs, const std::vector<float>& samples,
+                          uint32_t batch) {
+  if (samples.size() != uint64_t(batch) * inputs)
+    throw Error("fc input streams: " + std::to_string(samples.size()) + " values for " + std::to_string(batch) +
+                " samples of " + std::to_string(inputs));
+  const BlockSplit cols{inputs, l.chain};
+  for (uint32_t c = 0; c < l.chain; ++c) {
+    InStream s;
+    s.name = "x" + std::to_string(c);
+    s.x = l.pe_x(0, c), s.y = l.pe_y(0, c), s.port = l.x_in_port(), s.color = l.x_color;
+    const uint32_t n = cols.size(c), j0 = cols.start(c);
+    for (uint32_t b = 0; b < batch; ++b)
+      for (uint32_t j = 0; j < n; ++j) {
+        s.payload.push_back(bits(samples[uint64_t(b) * inputs + j0 + j]));
+        s.index.push_back(uint16_t(j));
+      }
+    im.add_in_stream(std::move(s));
+  }
+}
+
+uint32_t add_fc_output_streams(Image& im, const FcFrame& l, uint32_t outputs, uint32_t batch) {
+  const BlockSplit rows{outputs, l.lanes};
+  const uint32_t last = l.positions - 1, dir = l.chain_out_port(), color = l.output_color();
+  const uint32_t first = uint32_t(im.out_streams.size());
+  for (uint32_t lane = 0; lane < l.lanes; ++lane) {
+    const uint32_t px = l.pe_x(lane, last), py = l.pe_y(lane, last);
+    // PEs between the chain end and the edge pass the color on (rx from the chain end's side).
+    if (dir == kEast && px + 1 < im.width) im.route({px + 1, py, im.width - px - 1, 1}, color, kWest, port_bit(kEast));
+    if (dir == kSouth && py + 1 < im.height) im.route({px, py + 1, 1, im.height - py - 1}, color, kNorth, port_bit(kSouth));
+    OutStream o;
+    o.name = "y" + std::to_string(lane);
+    o.x = dir == kEast ? im.width - 1 : px;
+    o.y = dir == kSouth ? im.height - 1 : py;
+    o.port = dir;
+    o.capacity = uint64_t(std::max(batch, 1u)) * rows.size(lane);  // a stream needs room for one
+    im.add_out_stream(std::move(o));
+  }
+  return first;
+}
+
+std::vector<float> fc_collect_outputs(const Engine& engine, const FcFrame& l, uint32_t outputs, uint32_t batch,
+                                      uint32_t first_stream) {
+  const BlockSplit rows{outputs, l.lanes};
+  std::vector<float> y(uint64_t(batch) * outputs);
+  for (uint32_t lane = 0; lane < l.lanes; ++lane) {
+    const std::vector<Wavelet> out = engine.output(first_stream + lane);
+    const uint32_t m = rows.size(lane);
+    if (out.size() != uint64_t(batch) * m)
+      throw Error("output lane " + std::to_string(lane) + " (stream y" + std::to_string(lane) + ") holds " +
+                  std::to_string(out.size()) + " of " + std::to_string(uint64_t(batch) * m) + " values (sample " +
+                  std::to_string(out.size() / m) + " is incomplete)");
+    for (uint32_t b = 0; b < batch; ++b)
+      for (uint32_t i = 0; i < m; ++i) {
+        const uint64_t w = uint64_t(b) * m + i;
+        if (out[w].index() != i)
+          throw Error("output lane " + std::to_string(lane) + " sample " + std::to_string(b) + " element " +
+                      std::to_string(i) + " arrived with index " + std::to_string(out[w].index()));
+        y[uint64_t(b) * outputs + rows.start(lane) + i] = out[w].as_float();
+      }
+  }
+  return y;
+}
+
+}  // namespace wafer
