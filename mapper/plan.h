@@ -31,7 +31,7 @@ struct Plan {
   uint32_t extent_width = 0, extent_height = 0;  // the region the pipeline occupies (from (0,0))
   // Predicted figures of the whole pipeline.
   uint64_t interval = 0;  // the slowest layer's interval
-  uint64_t latency = 0;   // sum of the layers' latencies
+  uint64_t latency = 0;   // one sample alone, first input to last output at its stream (cost/latency.h)
   uint32_t bottleneck = 0;
   uint64_t pes() const;
   double samples_per_second() const;  // at kClockHz

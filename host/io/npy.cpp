@@ -28,6 +28,7 @@ constexpr size_t kVersionSize = 2;           // major, minor
 constexpr size_t kArrayAlign = 64;           // numpy's ARRAY_ALIGN: the data starts at a multiple of this
 constexpr size_t kGrowthAxisMaxDigits = 21;  // numpy's GROWTH_AXIS_MAX_DIGITS: spare room after the dict
 constexpr size_t kNumpyMaxDims = 32;         // NPY_MAXDIMS: a longer shape is not a numpy shape at all
+constexpr size_t kMaxDims = 8;               // ours: a sample of [batch, d1, ..., d7] is plenty for an MLP
 constexpr size_t kMaxQuoted = 40;            // longest excerpt of hostile bytes quoted in a message
 constexpr const char* kAcceptedDtypes = "'<f4', '>f4', '=f4', '<f8', '>f8', '=f8'";
 
@@ -59,16 +60,48 @@ std::string quoted(std::string_view s) {
   return out;
 }
 
-// Python's repr of a shape tuple: (3,) or (2, 3) or (); a long one, only in messages, as (1, 2, 3, 4, ...).
-std::string shape_text(const std::vector<uint64_t>& shape) {
-  constexpr size_t kMaxShown = 4;
+// Python's repr of a shape tuple: (3,) or (2, 3) or (), as numpy writes it in the header.
+std::string shape_repr(const std::vector<uint64_t>& shape) {
   std::string out = "(";
-  for (size_t i = 0; i < shape.size() && i < kMaxShown; ++i) {
+  for (size_t i = 0; i < shape.size(); ++i) {
     if (i > 0) out += ", ";
     out += std::to_string(shape[i]);
   }
-  out += shape.size() > kMaxShown ? ", ...)" : shape.size() == 1 ? ",)" : ")";
+  out += shape.size() == 1 ? ",)" : ")";
   return out;
+}
+
+// The shape for a message: its repr, or, past kMaxDims dimensions (refused anyway), the first kMaxDims and
+// ", ...)", so that a hostile 32-dimension shape does not make a long message.
+std::string shape_text(const std::vector<uint64_t>& shape) {
+  if (shape.size() <= kMaxDims) return shape_repr(shape);
+  std::string out = shape_repr({shape.begin(), shape.begin() + kMaxDims});
+  out.insert(out.size() - 1, ", ...");
+  return out;
+}
+
+// The product of the dimensions, false when the product of the non-zero ones overflows 64 bits: like
+// numpy, which refuses (0, 2**32, 2**32) as "too big" although it holds nothing, so that any product of
+// some of an accepted shape's dimensions fits in 64 bits.
+bool element_count(const std::vector<uint64_t>& shape, uint64_t& count) {
+  uint64_t nonzero = 1;
+  bool empty = false;
+  for (const uint64_t d : shape) {
+    if (d == 0) {
+      empty = true;
+    } else if (__builtin_mul_overflow(nonzero, d, &nonzero)) {
+      return false;
+    }
+  }
+  count = empty ? 0 : nonzero;
+  return true;
+}
+
+// Why a shape's rank is not one we read or write, or "" when it is.
+std::string rank_problem(const std::vector<uint64_t>& shape) {
+  if (!shape.empty() && shape.size() <= kMaxDims) return "";
+  return "shape " + shape_text(shape) + " has " + std::to_string(shape.size()) +
+         " dimensions; arrays of 1 to " + std::to_string(kMaxDims) + " dimensions are supported";
 }
 
 uint64_t read_le(std::string_view bytes, size_t n) {
@@ -284,14 +317,11 @@ void convert(std::string_view bytes, bool swap, std::vector<double>& out) {
   }
 }
 
-// The element count of a 1-D or 2-D shape, or an Error saying why it is not one we write.
+// The element count of a shape we write, or an Error saying why it is not one.
 uint64_t checked_count(const std::vector<uint64_t>& shape, const std::string& what) {
-  if (shape.empty() || shape.size() > 2) {
-    throw Error(what + ": shape " + shape_text(shape) + " has " + std::to_string(shape.size()) +
-                " dimensions; 1 or 2 are supported");
-  }
-  uint64_t count = shape[0];
-  if (shape.size() == 2 && __builtin_mul_overflow(shape[0], shape[1], &count)) {
+  if (const std::string problem = rank_problem(shape); !problem.empty()) throw Error(what + ": " + problem);
+  uint64_t count = 0;
+  if (!element_count(shape, count)) {
     throw Error(what + ": shape " + shape_text(shape) + " has an element count that overflows 64 bits");
   }
   return count;
@@ -307,7 +337,7 @@ std::string format(const std::vector<uint64_t>& shape, const std::vector<double>
   // Exactly numpy's header (numpy/lib/format.py, _write_array_header): the sorted dict, spare spaces so the
   // first axis can grow in place, then spaces and '\n' up to the alignment.
   std::string header = std::string("{'descr': '") + (as_float32 ? "<f4" : "<f8") +
-                       "', 'fortran_order': False, 'shape': " + shape_text(shape) + ", }";
+                       "', 'fortran_order': False, 'shape': " + shape_repr(shape) + ", }";
   header.append(kGrowthAxisMaxDigits - std::to_string(shape[0]).size(), ' ');
   const size_t prefix = kMagic.size() + kVersionSize + 2;
   const size_t padding = kArrayAlign - (prefix + header.size() + 1) % kArrayAlign;
@@ -375,14 +405,10 @@ NpyArray parse_npy(const std::string& bytes, const std::string& name) {
                 ": the array is in Fortran order (fortran_order: True); save it in C order with "
                 "np.save(path, np.ascontiguousarray(a))");
   }
-  if (h.shape.empty() || h.shape.size() > 2) {
-    throw Error(name + ": shape " + shape_text(h.shape) + " has " + std::to_string(h.shape.size()) +
-                " dimensions; 1-D and 2-D arrays are supported");
-  }
+  if (const std::string problem = rank_problem(h.shape); !problem.empty()) throw Error(name + ": " + problem);
   const uint64_t item = dtype.is_float32 ? 4 : 8;
-  uint64_t count = h.shape[0], data_bytes = 0;
-  if ((h.shape.size() == 2 && __builtin_mul_overflow(h.shape[0], h.shape[1], &count)) ||
-      __builtin_mul_overflow(count, item, &data_bytes)) {
+  uint64_t count = 0, data_bytes = 0;
+  if (!element_count(h.shape, count) || __builtin_mul_overflow(count, item, &data_bytes)) {
     throw Error(name + ": shape " + shape_text(h.shape) + " of dtype " + quoted(h.descr) +
                 " needs a byte count that overflows 64 bits");
   }

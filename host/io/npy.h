@@ -1,6 +1,6 @@
-// NumPy .npy files (format versions 1.0, 2.0 and 3.0): 2-D or 1-D arrays of float32 or float64, either
-// byte order, C order. Everything else (other dtypes, Fortran order, more dimensions, a truncated file, a
-// malformed header) is refused with wafer::Error naming the file and the offending value.
+// NumPy .npy files (format versions 1.0, 2.0 and 3.0): arrays of 1 to 8 dimensions of float32 or float64,
+// either byte order, C order. Everything else (other dtypes, Fortran order, 0 or more than 8 dimensions, a
+// truncated file, a malformed header) is refused with wafer::Error naming the file and the offending value.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -9,11 +9,9 @@
 namespace wafer {
 
 struct NpyArray {
-  std::vector<uint64_t> shape;  // 1 or 2 dimensions
+  std::vector<uint64_t> shape;  // 1 to 8 dimensions; data.size() is their product
   std::vector<double> data;     // C order, converted exactly from the file's float32 or float64
   bool was_float32 = false;     // the file's dtype
-  uint64_t rows() const { return shape.empty() ? 0 : shape[0]; }
-  uint64_t cols() const { return shape.size() < 2 ? 1 : shape[1]; }
 };
 
 // `name` is used in error messages (a file name, or "<memory>"). Accepted dtypes: '<f4', '>f4', '=f4',
@@ -24,7 +22,7 @@ NpyArray read_npy(const std::string& path);
 
 // Writes a C-order float32 ('<f4') or float64 ('<f8') array, format version 1.0, byte for byte as numpy
 // 1.24's np.save writes it (the data starts at a multiple of 64 bytes; the header ends with '\n').
-// float32 rounds each value to nearest. The shape must be 1-D or 2-D and hold data.size() values
+// float32 rounds each value to nearest. The shape must have 1 to 8 dimensions and hold data.size() values
 // (else Error; write_npy's errors name the path).
 std::string format_npy(const std::vector<uint64_t>& shape, const std::vector<double>& data, bool as_float32);
 void write_npy(const std::string& path, const std::vector<uint64_t>& shape, const std::vector<double>& data,

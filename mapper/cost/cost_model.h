@@ -19,7 +19,7 @@ struct LayerShape {
 struct LayerCost {
   uint32_t m_max = 0, n_max = 0;  // the largest block (rows x columns of W per PE)
   uint64_t interval = 0;          // predicted cycles per sample in steady state (the busiest PE)
-  uint64_t latency = 0;           // predicted cycles from a sample's first x entering to its last output leaving
+  uint64_t latency = 0;           // the layer alone (predict_layer); in a plan, from its first x to its last output (latency.h)
   uint64_t slot_work = 0;         // arithmetic-slot uses per sample of the busiest PE (the interval without bubbles)
   uint32_t data_words = 0;        // SRAM data words per PE (largest block)
   uint32_t code_words = 0;        // SRAM words the largest of the layer's kernels occupies

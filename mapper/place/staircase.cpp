@@ -6,6 +6,7 @@
 #include "host/model/constants.h"
 #include "host/model/error.h"
 #include "host/kernels/fc_kernel.h"
+#include "mapper/cost/latency.h"
 
 namespace wafer::mapper {
 
@@ -73,9 +74,9 @@ Plan staircase_for_block(const LayerGraph& g, uint32_t grid_width, uint32_t grid
       plan.interval = l.cost.interval;
       plan.bottleneck = i;
     }
-    plan.latency += l.cost.latency;
     plan.layers.push_back(l);
   }
+  predict_latency(g, plan);
   return plan;
 }
 

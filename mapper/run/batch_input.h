@@ -1,6 +1,7 @@
 // A batch of samples from a .npy array, shaped for the graph: [batch, N] (or [N] for one sample), or
-// [N, batch] when the ONNX input is feature-major (Gemm transA=1). Errors name the file, the shape given
-// and the shape expected.
+// [batch, d1, d2, ...] with d1 x d2 x ... = N (the input of a Flatten in front of the first layer, read
+// flattened in C order), or [N, batch] when the ONNX input is feature-major (Gemm transA=1; 2-D only).
+// Errors name the file, the shape given and the shape expected.
 #pragma once
 #include <cstdint>
 #include <string>

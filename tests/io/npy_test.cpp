@@ -90,8 +90,6 @@ TEST(NpyRoundTrip, Float64TwoDIsBitExact) {
                                     -1e300,  std::numeric_limits<double>::infinity()};
   const NpyArray a = parse_npy(format_npy({2, 3}, data, false), "t.npy");
   EXPECT_EQ(a.shape, (std::vector<uint64_t>{2, 3}));
-  EXPECT_EQ(a.rows(), 2u);
-  EXPECT_EQ(a.cols(), 3u);
   EXPECT_FALSE(a.was_float32);
   EXPECT_EQ(bits(a.data), bits(data));
 }
@@ -102,8 +100,6 @@ TEST(NpyRoundTrip, Float32OneDIsExactForFloats) {
                                     double(std::numeric_limits<float>::max())};
   const NpyArray a = parse_npy(format_npy({5}, data, true), "t.npy");
   EXPECT_EQ(a.shape, (std::vector<uint64_t>{5}));
-  EXPECT_EQ(a.rows(), 5u);
-  EXPECT_EQ(a.cols(), 1u);
   EXPECT_TRUE(a.was_float32);
   EXPECT_EQ(bits(a.data), bits(data));
 }
@@ -119,9 +115,29 @@ TEST(NpyRoundTrip, NanPayloadSurvivesFloat64) {
   EXPECT_EQ(std::bit_cast<uint64_t>(a.data[0]), uint64_t{0x7ff8000000000123});
 }
 
+// Every rank from 1 to 8 (the most we read and write), C order kept: the values are their own flat index.
+TEST(NpyRoundTrip, EveryRankUpToEight) {
+  const std::vector<uint64_t> dims = {3, 1, 2, 5, 1, 2, 1, 3};
+  for (size_t rank = 1; rank <= 8; ++rank) {
+    const std::vector<uint64_t> shape(dims.begin(), dims.begin() + rank);
+    uint64_t count = 1;
+    for (const uint64_t d : shape) count *= d;
+    std::vector<double> data(count);
+    for (uint64_t i = 0; i < count; ++i) data[i] = double(i) - 0.5;
+    for (const bool as_float32 : {false, true}) {
+      SCOPED_TRACE("rank " + std::to_string(rank) + (as_float32 ? " float32" : " float64"));
+      const NpyArray a = parse_npy(format_npy(shape, data, as_float32), "t.npy");
+      EXPECT_EQ(a.shape, shape);
+      EXPECT_EQ(a.was_float32, as_float32);
+      EXPECT_EQ(bits(a.data), bits(data));
+    }
+  }
+}
+
 TEST(NpyRoundTrip, EmptyShapes) {
   for (const auto& shape :
-       {std::vector<uint64_t>{0}, std::vector<uint64_t>{0, 3}, std::vector<uint64_t>{4, 0}}) {
+       {std::vector<uint64_t>{0}, std::vector<uint64_t>{0, 3}, std::vector<uint64_t>{4, 0},
+        std::vector<uint64_t>{2, 0, 5}, std::vector<uint64_t>{0, 1, 8, 8}}) {
     const NpyArray a = parse_npy(format_npy(shape, {}, false), "t.npy");
     EXPECT_EQ(a.shape, shape);
     EXPECT_TRUE(a.data.empty());
@@ -156,6 +172,10 @@ TEST(NpyLayout, VersionOneHeaderAlignedTo64AndEndedByNewline) {
   const std::string dict_text = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
   EXPECT_EQ(f4.substr(8, 2), std::string("\x76\x00", 2));  // 118: the data starts at byte 128
   EXPECT_EQ(f4.substr(10, 118), dict_text + std::string(118 - 1 - dict_text.size(), ' ') + "\n");
+  // Every dimension is written, as Python's repr of the tuple.
+  const std::string f8 = format_npy({1, 2, 1, 3, 1, 1, 1, 1}, std::vector<double>(6, 0), false);
+  EXPECT_EQ(f8.substr(10, 77),
+            "{'descr': '<f8', 'fortran_order': False, 'shape': (1, 2, 1, 3, 1, 1, 1, 1), }");
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -201,6 +221,22 @@ TEST(NpyRead, DictWrittenAnyWay) {
   }
 }
 
+TEST(NpyRead, ThreeToEightDimensions) {
+  const NpyArray a =
+      parse_npy(npy_file(dict("<f4", "(2, 3, 4)"), raw<float>(std::vector<float>(24, 1.5f), false)), "t.npy");
+  EXPECT_EQ(a.shape, (std::vector<uint64_t>{2, 3, 4}));
+  EXPECT_EQ(a.data, std::vector<double>(24, 1.5));
+  // PyTorch's image batch [B, C, H, W], as a Flatten in front of an MLP takes it.
+  const NpyArray b =
+      parse_npy(npy_file(dict(">f8", "(2, 1, 1, 2)"), raw<double>({1, -2, 0.5, 3}, true)), "t.npy");
+  EXPECT_EQ(b.shape, (std::vector<uint64_t>{2, 1, 1, 2}));
+  EXPECT_EQ(b.data, (std::vector<double>{1, -2, 0.5, 3}));
+  const NpyArray c =
+      parse_npy(npy_file(dict("<f8", "(1, 1, 1, 1, 1, 1, 1, 2)"), raw<double>({7, 8}, false)), "t.npy");
+  EXPECT_EQ(c.shape, (std::vector<uint64_t>{1, 1, 1, 1, 1, 1, 1, 2}));
+  EXPECT_EQ(c.data, (std::vector<double>{7, 8}));
+}
+
 TEST(NpyRead, HeaderMayEndExactlyAtEndOfFile) {
   const NpyArray a = parse_npy(npy_file(dict("<f4", "(0,)"), ""), "t.npy");
   EXPECT_EQ(a.shape, (std::vector<uint64_t>{0}));
@@ -228,13 +264,16 @@ TEST(NpyRefuse, FortranOrder) {
   expect_message(msg, {"Fortran order", "np.ascontiguousarray"});
 }
 
-TEST(NpyRefuse, ZeroAndMoreThanTwoDimensions) {
-  expect_message(refusal(npy_file(dict("<f8", "()"), raw<double>({1}, false))),
-                 {"shape () has 0 dimensions", "1-D and 2-D"});
-  expect_message(refusal(npy_file(dict("<f4", "(2, 3, 4)"), std::string(96, '\0'))),
-                 {"shape (2, 3, 4) has 3 dimensions", "1-D and 2-D"});
-  expect_message(refusal(npy_file(dict("<f4", "(1, 1, 1, 1, 1)"), "1234")),
-                 {"shape (1, 1, 1, 1, ...) has 5 dimensions"});
+TEST(NpyRefuse, ZeroAndMoreThanEightDimensions) {
+  EXPECT_EQ(refusal(npy_file(dict("<f8", "()"), raw<double>({1}, false))),
+            "t.npy: shape () has 0 dimensions; arrays of 1 to 8 dimensions are supported");
+  // 8 is read (NpyRead.ThreeToEightDimensions); 9 is not, whatever the data.
+  EXPECT_EQ(refusal(npy_file(dict("<f8", "(1, 1, 1, 1, 1, 1, 1, 1, 2)"), raw<double>({1, 2}, false))),
+            "t.npy: shape (1, 1, 1, 1, 1, 1, 1, 1, ...) has 9 dimensions; arrays of 1 to 8 dimensions are "
+            "supported");
+  // A long shape is cut after 8 dimensions in the message.
+  expect_message(refusal(npy_file(dict("<f4", "(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12)"), "1234")),
+                 {"shape (1, 2, 3, 4, 5, 6, 7, 8, ...) has 12 dimensions"});
   std::string dims33 = "(";
   for (int i = 0; i < 33; ++i) dims33 += "1, ";
   expect_message(refusal(npy_file(dict("<f4", dims33 + ")"), "1234")), {"at most 32 dimensions"});
@@ -253,6 +292,17 @@ TEST(NpyRefuse, ShapeOverflow) {
   // 2^32 * 2^32 elements, and 2^61 elements of 8 bytes: both overflow 64 bits before any allocation.
   expect_message(refusal(npy_file(dict("<f4", "(4294967296, 4294967296)"), "")),
                  {"shape (4294967296, 4294967296)", "overflows 64 bits"});
+  // The same across more dimensions (2^16 each), and, as numpy refuses it, with a 0 before or after.
+  expect_message(refusal(npy_file(dict("<f4", "(65536, 65536, 65536, 65536)"), "")),
+                 {"shape (65536, 65536, 65536, 65536) of dtype '<f4'", "overflows 64 bits"});
+  expect_message(refusal(npy_file(dict("<f4", "(4294967296, 4294967296, 0)"), "")), {"overflows 64 bits"});
+  expect_message(refusal(npy_file(dict("<f4", "(0, 4294967296, 4294967296)"), "")), {"overflows 64 bits"});
+  // Empty, and the non-zero dimensions' product fits: read.
+  EXPECT_EQ(parse_npy(npy_file(dict("<f4", "(0, 4294967295, 4294967295)"), ""), "t.npy").shape,
+            (std::vector<uint64_t>{0, 4294967295, 4294967295}));
+  // 2^16 * 2^16 * 2^16 * 2^13 elements of 4 bytes: 2^63 bytes, refused by the data size instead.
+  expect_message(refusal(npy_file(dict("<f4", "(65536, 65536, 65536, 8192)"), "")),
+                 {"data section is 0 bytes", "needs 9223372036854775808 bytes"});
   expect_message(refusal(npy_file(dict("<f8", "(2305843009213693952,)"), "")),
                  {"shape (2305843009213693952,)", "overflows 64 bits"});
   // 2^61 - 1 elements of 8 bytes does not overflow: it is refused by the data size instead.
@@ -371,12 +421,23 @@ TEST(NpyWrite, RefusesBadShapesAndUnwritablePaths) {
   };
   EXPECT_EQ(message([] { write_npy("/nonexistent/dir/x.npy", {1}, {1.0}, false); }),
             "/nonexistent/dir/x.npy: cannot open for writing");
-  EXPECT_EQ(message([] {
-              write_npy("/tmp/x.npy", {2, 2, 2}, std::vector<double>(8), false);
-            }),
-            "/tmp/x.npy: shape (2, 2, 2) has 3 dimensions; 1 or 2 are supported");
+  EXPECT_EQ(
+      message([] {
+        write_npy("/tmp/x.npy", {1, 1, 1, 1, 1, 1, 1, 1, 2}, std::vector<double>(2), false);
+      }),
+      "/tmp/x.npy: shape (1, 1, 1, 1, 1, 1, 1, 1, ...) has 9 dimensions; arrays of 1 to 8 dimensions are "
+      "supported");
   EXPECT_EQ(message([] { format_npy({}, {1.0}, false); }),
-            "format_npy: shape () has 0 dimensions; 1 or 2 are supported");
+            "format_npy: shape () has 0 dimensions; arrays of 1 to 8 dimensions are supported");
+  EXPECT_EQ(message([] {
+              format_npy({2, 2, 2}, std::vector<double>(7), false);
+            }),
+            "format_npy: shape (2, 2, 2) holds 8 values but 7 were given");
+  EXPECT_EQ(
+      message([] {
+        format_npy({uint64_t{1} << 16, uint64_t{1} << 16, uint64_t{1} << 16, uint64_t{1} << 16}, {}, true);
+      }),
+      "format_npy: shape (65536, 65536, 65536, 65536) has an element count that overflows 64 bits");
   EXPECT_EQ(message([] {
               format_npy({2, 3}, {1.0}, true);
             }),
@@ -392,6 +453,13 @@ TEST(NpyWrite, RefusesBadShapesAndUnwritablePaths) {
 
 std::vector<double> floats(std::initializer_list<float> v) {
   return std::vector<double>(v.begin(), v.end());
+}
+
+// 0, 1/8, 2/8, ...: np.arange(n) / 8, exact in float32.
+std::vector<double> eighths(int n) {
+  std::vector<double> v;
+  for (int i = 0; i < n; ++i) v.push_back(i / 8.0);
+  return v;
 }
 
 TEST(NpyNumpyFixtures, ReadsWhatNumpyWrites) {
@@ -410,6 +478,9 @@ TEST(NpyNumpyFixtures, ReadsWhatNumpyWrites) {
       {"numpy_f8_special.npy", {6}, {std::nan(""), inf, -inf, -0.0, 5e-324, 1.7976931348623157e308}, false},
       {"numpy_f4_2d_v2.npy", {2, 2}, {1, 2, 3, 4}, true},
       {"numpy_f8_1d_v3.npy", {2}, {0.25, -8.0}, false},
+      {"numpy_3d.npy", {2, 2, 2}, std::vector<double>(8, 0.0), true},
+      {"numpy_f4_4d.npy", {2, 1, 3, 4}, eighths(24), true},
+      {"numpy_f8_8d.npy", {1, 2, 1, 3, 1, 1, 1, 1}, {-2.5, -1.5, -0.5, 0.5, 1.5, 2.5}, false},
   };
   for (const Fixture& f : fixtures) {
     SCOPED_TRACE(f.file);
@@ -435,16 +506,17 @@ TEST(NpyNumpyFixtures, RefusesNumpyFilesItCannotUse) {
   EXPECT_EQ(message("numpy_fortran.npy"),
             "numpy_fortran.npy: the array is in Fortran order (fortran_order: "
             "True); save it in C order with np.save(path, np.ascontiguousarray(a))");
-  EXPECT_EQ(message("numpy_3d.npy"),
-            "numpy_3d.npy: shape (2, 2, 2) has 3 dimensions; 1-D and 2-D arrays are "
-            "supported");
   EXPECT_EQ(message("numpy_0d.npy"),
-            "numpy_0d.npy: shape () has 0 dimensions; 1-D and 2-D arrays are supported");
+            "numpy_0d.npy: shape () has 0 dimensions; arrays of 1 to 8 dimensions are supported");
+  EXPECT_EQ(message("numpy_9d.npy"),
+            "numpy_9d.npy: shape (1, 1, 1, 1, 1, 1, 1, 1, ...) has 9 dimensions; arrays of 1 to 8 dimensions "
+            "are supported");
 }
 
 // np.save's output and ours are the same bytes, so numpy reads ours as it reads its own.
 TEST(NpyNumpyFixtures, WritesTheBytesNumpyWrites) {
-  for (const char* file : {"numpy_f4_1d.npy", "numpy_f8_2d.npy", "numpy_f8_special.npy"}) {
+  for (const char* file : {"numpy_f4_1d.npy", "numpy_f8_2d.npy", "numpy_f8_special.npy", "numpy_3d.npy",
+                           "numpy_f4_4d.npy", "numpy_f8_8d.npy"}) {
     SCOPED_TRACE(file);
     const std::string theirs = slurp(kFixtures + file);
     const NpyArray a = parse_npy(theirs, file);
@@ -466,6 +538,7 @@ TEST(NpyNumpyFixtures, OurFilesCheckedByNumpyAreStable) {
       {"ours_f8_1d.npy", {4}, {1.0 / 3, -2.0, 1e-310, 6.02214076e23}, false},
       {"ours_f8_row.npy", {1, 5}, {1, 2, 3, 4, 5}, false},
       {"ours_f8_empty.npy", {0}, {}, false},
+      {"ours_f4_4d.npy", {2, 1, 2, 3}, {0.5, -1.0, 0.1, 1e30, -0.0, 7.0, 1, 2, 3, 4, 5, 6}, true},
   };
   for (const Ours& o : ours) {
     SCOPED_TRACE(o.file);

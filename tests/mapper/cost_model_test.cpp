@@ -72,3 +72,30 @@ TEST(CostModel, PipelineIntervalWithinTenPercent) {
 
 }  // namespace
 }  // namespace wafer::mapper
+
+namespace wafer::mapper {
+namespace {
+
+TEST(CostModel, OneSampleLatencyWithinFivePercent) {
+  struct P {
+    std::vector<uint32_t> sizes;
+    uint32_t block, grid_w, grid_h;
+  };
+  const P pipes[] = {{{64, 128, 10}, 1, 80, 140},  {{64, 128, 10}, 1, 200, 300}, {{32, 32, 32, 32, 10}, 4, 60, 60},
+                     {{20, 40, 20, 5}, 3, 33, 47}, {{13, 50}, 7, 64, 16},        {{100, 7}, 2, 90, 90}};
+  for (const P& p : pipes) {
+    const auto g = testing::random_graph(p.sizes, Activation::kRelu, 5);
+    const auto m = testing::map_run_check(g, p.grid_w, p.grid_h, p.block, testing::random_inputs(1, p.sizes[0], 3), 1);
+    EXPECT_TRUE(m.check.pass());
+    std::string what = "latency";
+    for (auto s : p.sizes) what += "-" + std::to_string(s);
+    what += " b=" + std::to_string(p.block) + " on " + std::to_string(p.grid_w) + "x" + std::to_string(p.grid_h);
+    const double measured = double(m.run.sample_done.at(0)), predicted = double(m.plan.latency);
+    std::printf("%-40s measured %8.1f predicted %8.1f (%+.1f%%)\n", what.c_str(), measured, predicted,
+                100.0 * (predicted - measured) / measured);
+    EXPECT_LE(std::fabs(predicted - measured), 0.05 * measured) << what;
+  }
+}
+
+}  // namespace
+}  // namespace wafer::mapper

@@ -24,8 +24,8 @@ namespace wafer {
 // Parses the bytes as a .npy file. A wafer::Error is the expected outcome for most inputs; anything else (a
 // crash, a sanitizer report, another exception, an oversized allocation) is a bug. Every message must start
 // with the file name and be printable (hostile bytes are quoted as escapes). When parsing succeeds, the
-// array must be 1-D or 2-D with as many values as the shape says, no more values than the input has bytes
-// for, and format_npy's bytes must parse back to the same bits and format again to the same bytes.
+// array must have 1 to 8 dimensions and as many values as the shape says, no more values than the input has
+// bytes for, and format_npy's bytes must parse back to the same bits and format again to the same bytes.
 inline void check_npy_bytes(const std::string& bytes) {
   NpyArray a;
   try {
@@ -41,9 +41,13 @@ inline void check_npy_bytes(const std::string& bytes) {
     if (msg.size() > 400) npy_fuzz_bug("error message of " + std::to_string(msg.size()) + " bytes: " + msg);
     return;
   }
-  if (a.shape.empty() || a.shape.size() > 2)
-    npy_fuzz_bug("accepted a shape of " + std::to_string(a.shape.size()));
-  if (a.rows() * a.cols() != a.data.size()) npy_fuzz_bug("the shape does not match the value count");
+  if (a.shape.empty() || a.shape.size() > 8)
+    npy_fuzz_bug("accepted a shape of " + std::to_string(a.shape.size()) + " dimensions");
+  uint64_t count = 1;
+  for (const uint64_t d : a.shape) {
+    if (__builtin_mul_overflow(count, d, &count)) npy_fuzz_bug("accepted a shape whose product overflows");
+  }
+  if (count != a.data.size()) npy_fuzz_bug("the shape does not match the value count");
   if (a.data.size() * (a.was_float32 ? 4 : 8) > bytes.size())
     npy_fuzz_bug("more values than the input has bytes");
   std::string again;
