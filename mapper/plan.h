@@ -25,16 +25,25 @@ struct LayerPlan : FcFrame {
 struct Plan {
   std::string model;
   uint32_t grid_width = 0, grid_height = 0;
-  uint32_t block = 0;  // the shape rule's target block side (docs/mapper.md)
+  uint32_t block = 0;  // the uniform rule's block side, 0 when the search chose the shapes
   std::string rule;    // how the shapes were chosen, in words
-  std::vector<LayerPlan> layers;
-  uint32_t extent_width = 0, extent_height = 0;  // the region the pipeline occupies (from (0,0))
-  // Predicted figures of the whole pipeline.
+  std::vector<LayerPlan> layers;  // replica 0's layers; replica r is the same shifted r * replica_pitch east
+  uint32_t extent_width = 0, extent_height = 0;  // the region one pipeline occupies (from its origin)
+  // Data-parallel replicas of the whole pipeline, side by side along the north edge; samples are dealt
+  // round-robin (sample s to replica s mod R) and gathered back in order.
+  uint32_t replicas = 1;
+  uint32_t replica_pitch = 0;  // columns from one replica's origin to the next's
+  // With replicas and a last layer whose outputs leave east, lane l's outputs turn south K - l columns
+  // east of the chain's end (inside the replica's pitch) and run down to the south edge.
+  bool outputs_turn_south = false;
+  // Predicted figures of one pipeline.
   uint64_t interval = 0;  // the slowest layer's interval
   uint64_t latency = 0;   // one sample alone, first input to last output at its stream (cost/latency.h)
   uint32_t bottleneck = 0;
-  uint64_t pes() const;
-  double samples_per_second() const;  // at kClockHz
+  uint64_t pes() const;                  // all replicas
+  double samples_per_second() const;     // all replicas, at kClockHz
+  LayerPlan layer_of_replica(uint32_t layer, uint32_t replica) const;  // its frame shifted to the replica
+  uint32_t used_width() const { return replicas > 1 ? replicas * replica_pitch : extent_width; }
 };
 
 }  // namespace wafer::mapper

@@ -28,10 +28,11 @@ std::string plan_json(const LayerGraph& g, const Plan& p) {
   j["block"] = p.block;
   j["region"] = {{"width", p.extent_width}, {"height", p.extent_height}};
   j["pes"] = p.pes();
+  j["replicas"] = {{"count", p.replicas}, {"pitch_columns", p.replica_pitch}, {"outputs_turn_south", p.outputs_turn_south}};
   j["predicted"] = {{"interval_cycles", p.interval},
                     {"latency_cycles", p.latency},
                     {"bottleneck_layer", p.bottleneck},
-                    {"samples_per_second_at_850MHz", p.samples_per_second()}};
+                    {"samples_per_second_at_850MHz", p.samples_per_second()}};  // all replicas
   auto& layers = j["layers"] = nlohmann::ordered_json::array();
   for (const LayerPlan& l : p.layers) {
     const FcLayer& fc = g.layers.at(l.index);
@@ -57,7 +58,7 @@ std::string plan_json(const LayerGraph& g, const Plan& p) {
 
 std::string plan_table(const LayerGraph& g, const Plan& p) {
   std::ostringstream o;
-  char line[256];
+  char line[1024];
   std::snprintf(line, sizeof line, "%-5s %-22s %-6s %-11s %-9s %-12s %7s %-8s %-10s %9s %9s\n", "layer", "name", "act",
                 "W (MxN)", "KxC", "at (x,y)", "PEs", "block", "SRAM/PE", "interval", "latency");
   o << line;
@@ -76,10 +77,10 @@ std::string plan_table(const LayerGraph& g, const Plan& p) {
     o << line;
   }
   std::snprintf(line, sizeof line,
-                "%zu layers on %llu PEs (a %ux%u region of the %ux%u grid, %.2f%%); %s\n"
-                "predicted: %llu cycles/sample (layer %u is the bottleneck), latency %llu cycles, %.3g samples/s "
-                "at 850 MHz\n",
-                p.layers.size(), (unsigned long long)p.pes(), p.extent_width, p.extent_height, p.grid_width,
+                "%zu layers x %u replica(s) on %llu PEs (a %ux%u region of the %ux%u grid, %.2f%%); %s\n"
+                "predicted: %llu cycles/sample per pipeline (layer %u is the bottleneck), latency %llu cycles, "
+                "%.3g samples/s at 850 MHz\n",
+                p.layers.size(), p.replicas, (unsigned long long)p.pes(), p.used_width(), p.extent_height, p.grid_width,
                 p.grid_height, 100.0 * double(p.pes()) / (double(p.grid_width) * p.grid_height), p.rule.c_str(),
                 (unsigned long long)p.interval, p.bottleneck, (unsigned long long)p.latency, p.samples_per_second());
   o << line;

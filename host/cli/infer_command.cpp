@@ -38,15 +38,15 @@ int infer_command(int argc, char** argv) {
   opts.add_options()("model", "ONNX model (.onnx) or JSON layer list (.json)", cxxopts::value<std::string>())(
       "input", "samples (.npy, [batch, features])", cxxopts::value<std::string>())(
       "output", "write the outputs here (.npy, float32 [batch, outputs])", cxxopts::value<std::string>())(
-      "grid", "wse2, wse3 or WIDTHxHEIGHT", cxxopts::value<std::string>()->default_value("wse3"))(
+
       "engine", "cpu, cuda or auto (cuda when a GPU is present)", cxxopts::value<std::string>()->default_value("auto"))(
       "threads", "CPU engine threads (0 = all)", cxxopts::value<unsigned>()->default_value("0"))(
-      "block", "force the shape rule's block side (0: the smallest that fits)",
-      cxxopts::value<uint32_t>()->default_value("0"))(
+
       "check", "compare with the float64 reference evaluation of the model")(
       "labels", "true classes (.npy, [batch]): report the accuracy of argmax", cxxopts::value<std::string>())(
       "max-cycles", "give up after this many cycles (0: from the prediction)", cxxopts::value<uint64_t>()->default_value("0"))(
       "h,help", "show help");
+  add_plan_options(opts);
   opts.parse_positional({"model"});
   opts.positional_help("MODEL");
   const auto args = opts.parse(argc, argv);
@@ -66,12 +66,14 @@ int infer_command(int argc, char** argv) {
       throw Error(args["labels"].as<std::string>() + ": " + std::to_string(labels.data.size()) + " labels for " +
                   std::to_string(batch.size) + " samples");
   }
-  const mapper::Plan plan = mapper::place_staircase(g, grid.width, grid.height, {.block = args["block"].as<uint32_t>()});
+  const PlanChoice choice = choose_plan(g, grid, args);
+  const mapper::Plan& plan = choice.plan;
   const std::string engine_name = pick_engine(args["engine"].as<std::string>());
   std::printf("%s: %zu layers, %llu weights; %u sample(s) from %s; grid %ux%u; engine %s\n", model.c_str(),
               g.layers.size(), (unsigned long long)g.weight_count(), batch.size, in_path.c_str(), grid.width,
               grid.height, engine_name.c_str());
   std::printf("%s", mapper::plan_table(g, plan).c_str());
+  std::printf("%s", describe_choice(choice).c_str());
   std::fflush(stdout);
 
   const Image im = mapper::build_pipeline_image(g, plan, batch.values, batch.size);

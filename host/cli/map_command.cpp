@@ -11,18 +11,22 @@
 #include "host/model/error.h"
 #include "mapper/image/pipeline_image.h"
 #include "mapper/run/batch_input.h"
+#include "mapper/search/explain.h"
 
 namespace wafer::cli {
 
 int map_command(int argc, char** argv) {
   cxxopts::Options opts("wafer map", "Place a network on the wafer: writes DIR/model.wimg and DIR/plan.json");
   opts.add_options()("model", "ONNX model (.onnx) or JSON layer list (.json)", cxxopts::value<std::string>())(
-      "grid", "wse2, wse3 or WIDTHxHEIGHT", cxxopts::value<std::string>()->default_value("wse3"))(
+
       "o,out", "output directory", cxxopts::value<std::string>()->default_value("map"))(
-      "block", "force the shape rule's block side (0: the smallest that fits)",
-      cxxopts::value<uint32_t>()->default_value("0"))(
+
       "input", "embed this batch (.npy) in the image's input streams", cxxopts::value<std::string>())(
+      "explain", "print the alternatives the search weighed: for every layer, or for LAYER",
+      cxxopts::value<std::string>()->implicit_value("all"))(
+      "no-image", "write plan.json (and the pictures) but not the image")(
       "json", "print plan.json instead of the table")("h,help", "show help");
+  add_plan_options(opts);
   opts.parse_positional({"model"});
   opts.positional_help("MODEL");
   const auto args = opts.parse(argc, argv);
@@ -33,28 +37,47 @@ int map_command(int argc, char** argv) {
   const std::string model = args["model"].as<std::string>();
   const GridSize grid = parse_grid(args["grid"].as<std::string>());
   const mapper::LayerGraph g = mapper::import_model(model);
-  const mapper::Plan plan = mapper::place_staircase(g, grid.width, grid.height, {.block = args["block"].as<uint32_t>()});
+  const PlanChoice choice = choose_plan(g, grid, args);
+  const mapper::Plan& plan = choice.plan;
   mapper::Batch batch;
   if (args.count("input")) {
     const std::string in = args["input"].as<std::string>();
     batch = mapper::batch_from_npy(read_npy(in), g, in);
   }
-  const Image im = mapper::build_pipeline_image(g, plan, batch.values, batch.size);
-  im.validate();
   const std::filesystem::path dir = args["out"].as<std::string>();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error(dir.string() + ": cannot create the output directory: " + ec.message());
-  save_image(im, (dir / "model.wimg").string());
+  if (!args.count("no-image")) {
+    const Image im = mapper::build_pipeline_image(g, plan, batch.values, batch.size);
+    im.validate();
+    save_image(im, (dir / "model.wimg").string());
+  }
   const std::string json = mapper::plan_json(g, plan);
   std::ofstream((dir / "plan.json").string()) << json << "\n";
   if (args.count("json")) {
     std::printf("%s\n", json.c_str());
   } else {
-    std::printf("%s: %zu layers, %llu weights -> %s/model.wimg, %s/plan.json\n", model.c_str(), g.layers.size(),
-                (unsigned long long)g.weight_count(), dir.string().c_str(), dir.string().c_str());
+    std::printf("%s: %zu layers, %llu weights -> %s/\n", model.c_str(), g.layers.size(),
+                (unsigned long long)g.weight_count(), dir.string().c_str());
     std::printf("%s", mapper::plan_table(g, plan).c_str());
-    if (batch.size == 0)
+    std::printf("%s", describe_choice(choice).c_str());
+    if (args.count("explain")) {
+      if (!choice.search) throw Error("--explain shows the search's alternatives: drop --block");
+      const std::string which = args["explain"].as<std::string>();
+      std::optional<uint32_t> layer;
+      if (which != "all") {
+        try {
+          layer = uint32_t(std::stoul(which));
+        } catch (const std::exception&) {
+          throw Error("--explain '" + which + "': expected a layer number");
+        }
+      }
+      std::printf("%s", mapper::explain_text(g, *choice.search, layer).c_str());
+    }
+    if (args.count("no-image"))
+      std::printf("no image written (--no-image)\n");
+    else if (batch.size == 0)
       std::printf("the image's input streams are empty: give --input X.npy to embed a batch, or use wafer infer\n");
     else
       std::printf("the image holds a batch of %u sample(s): `wafer run %s/model.wimg` runs it\n", batch.size,

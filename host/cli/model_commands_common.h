@@ -1,6 +1,9 @@
-// What `wafer map` and `wafer infer` share: importing and placing a model from the command line.
+// What `wafer map` and `wafer infer` share: the engine choice and the plan's options (--block for the
+// uniform rule; otherwise the search, with --replicas and --shape forcing parts of it).
 #pragma once
 #include <cstdint>
+#include <cxxopts.hpp>
+#include <optional>
 #include <string>
 
 #include "host/cli/grid_spec.h"
@@ -9,6 +12,7 @@
 #include "mapper/place/staircase.h"
 #include "mapper/plan.h"
 #include "mapper/plan_io.h"
+#include "mapper/search/search.h"
 
 namespace wafer::cli {
 
@@ -17,5 +21,16 @@ inline std::string pick_engine(const std::string& requested) {
   if (requested != "auto") return requested;
   return cuda_engine_built() && gpu_status().present ? "cuda" : "cpu";
 }
+
+void add_plan_options(cxxopts::Options& opts);
+
+struct PlanChoice {
+  mapper::Plan plan;
+  std::optional<mapper::SearchResult> search;  // absent under --block
+};
+PlanChoice choose_plan(const mapper::LayerGraph& g, const GridSize& grid, const cxxopts::ParseResult& args);
+
+// The blend in words, and for a forced choice what the search would have done instead.
+std::string describe_choice(const PlanChoice& c);
 
 }  // namespace wafer::cli

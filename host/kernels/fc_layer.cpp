@@ -90,14 +90,14 @@ void add_fc_layer(Image& im, const FcLayerSpec& fc, const FcFrame& l, uint32_t b
 }
 
 void add_fc_input_streams(Image& im, const FcFrame& l, uint32_t inputs, const std::vector<float>& samples,
-                          uint32_t batch) {
+                          uint32_t batch, const std::string& prefix) {
   if (samples.size() != uint64_t(batch) * inputs)
     throw Error("fc input streams: " + std::to_string(samples.size()) + " values for " + std::to_string(batch) +
                 " samples of " + std::to_string(inputs));
   const BlockSplit cols{inputs, l.chain};
   for (uint32_t c = 0; c < l.chain; ++c) {
     InStream s;
-    s.name = "x" + std::to_string(c);
+    s.name = prefix + "x" + std::to_string(c);
     s.x = l.pe_x(0, c), s.y = l.pe_y(0, c), s.port = l.x_in_port(), s.color = l.x_color;
     const uint32_t n = cols.size(c), j0 = cols.start(c);
     for (uint32_t b = 0; b < batch; ++b)
@@ -109,20 +109,32 @@ void add_fc_input_streams(Image& im, const FcFrame& l, uint32_t inputs, const st
   }
 }
 
-uint32_t add_fc_output_streams(Image& im, const FcFrame& l, uint32_t outputs, uint32_t batch) {
+uint32_t add_fc_output_streams(Image& im, const FcFrame& l, uint32_t outputs, uint32_t batch, bool turn_south,
+                               const std::string& prefix) {
   const BlockSplit rows{outputs, l.lanes};
   const uint32_t last = l.positions - 1, dir = l.chain_out_port(), color = l.output_color();
+  if (turn_south && dir != kEast) throw Error("fc output streams: only outputs that leave east can turn south");
   const uint32_t first = uint32_t(im.out_streams.size());
   for (uint32_t lane = 0; lane < l.lanes; ++lane) {
     const uint32_t px = l.pe_x(lane, last), py = l.pe_y(lane, last);
-    // PEs between the chain end and the edge pass the color on (rx from the chain end's side).
-    if (dir == kEast && px + 1 < im.width) im.route({px + 1, py, im.width - px - 1, 1}, color, kWest, port_bit(kEast));
-    if (dir == kSouth && py + 1 < im.height) im.route({px, py + 1, 1, im.height - py - 1}, color, kNorth, port_bit(kSouth));
     OutStream o;
-    o.name = "y" + std::to_string(lane);
-    o.x = dir == kEast ? im.width - 1 : px;
-    o.y = dir == kSouth ? im.height - 1 : py;
-    o.port = dir;
+    o.name = prefix + "y" + std::to_string(lane);
+    if (turn_south) {
+      // East to column t, then south: upper lanes turn further east, so no PE carries two of the paths.
+      const uint32_t t = px + l.lanes - lane;
+      if (t >= im.width) throw Error("fc output streams: the turn column " + std::to_string(t) + " is off the grid");
+      if (t > px + 1) im.route({px + 1, py, t - px - 1, 1}, color, kWest, port_bit(kEast));
+      im.route(Rect::pe(t, py), color, kWest, port_bit(kSouth));
+      if (py + 1 < im.height) im.route({t, py + 1, 1, im.height - py - 1}, color, kNorth, port_bit(kSouth));
+      o.x = t, o.y = im.height - 1, o.port = kSouth;
+    } else {
+      // PEs between the chain end and the edge pass the color on (rx from the chain end's side).
+      if (dir == kEast && px + 1 < im.width) im.route({px + 1, py, im.width - px - 1, 1}, color, kWest, port_bit(kEast));
+      if (dir == kSouth && py + 1 < im.height) im.route({px, py + 1, 1, im.height - py - 1}, color, kNorth, port_bit(kSouth));
+      o.x = dir == kEast ? im.width - 1 : px;
+      o.y = dir == kSouth ? im.height - 1 : py;
+      o.port = dir;
+    }
     o.capacity = uint64_t(std::max(batch, 1u)) * rows.size(lane);  // a stream needs room for one
     im.add_out_stream(std::move(o));
   }

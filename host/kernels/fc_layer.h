@@ -55,12 +55,16 @@ struct FcLayerSpec {
 void add_fc_layer(Image& image, const FcLayerSpec& layer, const FcFrame& frame, uint32_t batch);
 
 // One input stream per chain position at lane 0's off-grid side (the frame must touch that edge),
-// named "x<c>", carrying `batch` samples of `inputs` values each (sample-major), index j for element j.
+// named prefix + "x<c>", carrying `batch` samples of `inputs` values each (sample-major), index j for
+// element j.
 void add_fc_input_streams(Image& image, const FcFrame& frame, uint32_t inputs, const std::vector<float>& samples,
-                          uint32_t batch);
-// One output stream per lane ("y<l>", in lane order) at the grid's edge beyond the chain's end; PEs in
-// between pass the output color on. Returns the index of lane 0's stream.
-uint32_t add_fc_output_streams(Image& image, const FcFrame& frame, uint32_t outputs, uint32_t batch);
+                          uint32_t batch, const std::string& prefix = "");
+// One output stream per lane (prefix + "y<l>", in lane order) at the grid's edge beyond the chain's end;
+// PEs in between pass the output color on. turn_south (frames whose outputs leave east only): lane l's
+// outputs go K - l columns east of the chain's end, then south to the grid's south edge, so the region
+// east of the layer stays free (the paths of different lanes never cross). Returns lane 0's stream index.
+uint32_t add_fc_output_streams(Image& image, const FcFrame& frame, uint32_t outputs, uint32_t batch,
+                               bool turn_south = false, const std::string& prefix = "");
 
 // The batch x M outputs from those streams after a run; throws naming the lane and sample when something
 // is missing or out of order.

@@ -1,6 +1,7 @@
 #include "mapper/cost/cost_model.h"
 
 #include <algorithm>
+#include <array>
 
 #include "host/kernels/block_split.h"
 #include "host/model/constants.h"
@@ -12,9 +13,34 @@ bool LayerCost::fits_sram() const {
   return uint64_t(data_words) + code_words <= kSramWords && m_max <= 0xFFFF;
 }
 
+namespace {
+
+// The kernel's counts and code size per (role, activation), generated once: the search asks thousands
+// of times.
+struct KernelFacts {
+  FcKernelCounts counts;
+  uint32_t code_words = 0;
+};
+const KernelFacts& facts(ChainRole role, Activation act) {
+  static const auto table = [] {
+    std::array<std::array<KernelFacts, 2>, 4> t{};
+    for (int r = 0; r < 4; ++r)
+      for (int a = 0; a < 2; ++a) {
+        const ChainRole role = ChainRole(r);
+        const Activation act = Activation(a);
+        t[r][a].counts = fc_kernel_counts(role, act);
+        t[r][a].code_words = uint32_t(fc_kernel("size", 0, role, act, 0).code.size()) * kInstrWords;
+      }
+    return t;
+  }();
+  return table[int(role)][int(act)];
+}
+
+}  // namespace
+
 uint64_t fc_pe_interval(uint32_t m, uint32_t n, uint32_t c, uint32_t chain_length, Activation act) {
   const ChainRole role = chain_role(c, chain_length, act);
-  const FcKernelCounts k = fc_kernel_counts(role, act);
+  const FcKernelCounts& k = facts(role, act).counts;
   const bool relu = act == Activation::kRelu;
   // The epilogue: m vfmax elements and its task (issue, ret) per sample.
   if (role == ChainRole::kEpilogue) return uint64_t(m) + k.epilogue_task;
@@ -41,17 +67,18 @@ LayerCost predict_layer(const FcLayer& layer, const LayerShape& shape) {
   uint32_t code = 0;
   for (uint32_t c : {0u, 1u, positions - 1}) {
     if (c >= positions) continue;
-    const uint32_t instrs =
-        uint32_t(fc_kernel("size", 0, chain_role(c, shape.chain, layer.act), layer.act, 0).code.size());
-    code = std::max(code, instrs * kInstrWords);
+    code = std::max(code, facts(chain_role(c, shape.chain, layer.act), layer.act).code_words);
   }
   cost.code_words = code;
-  // The busiest PE: every chain position with the largest m (lane 0 has it). Positions with equal n and
-  // role cost the same, so checking the first, the last and each change of n suffices.
+  // The busiest PE has the largest m (lane 0 has it). Positions with equal n and role cost the same, and
+  // BlockSplit has at most two sizes (the larger first), so the first position, the first middle one,
+  // the first smaller middle one, the last block and the epilogue cover every case (constant time: the
+  // search asks this thousands of times).
   uint64_t worst = 0;
-  for (uint32_t c = 0; c < positions; ++c) {
+  const uint32_t first_small = cols.total % cols.parts;
+  for (uint32_t c : {0u, 1u, std::max(first_small, 1u), shape.chain - 1, positions - 1}) {
+    if (c >= positions) continue;
     const uint32_t n = c < shape.chain ? cols.size(c) : 0;
-    if (c > 1 && c + 1 < positions && n == cols.size(c - 1)) continue;
     worst = std::max(worst, fc_pe_interval(cost.m_max, n, c, shape.chain, layer.act));
   }
   cost.slot_work = worst;
@@ -60,7 +87,7 @@ LayerCost predict_layer(const FcLayer& layer, const LayerShape& shape) {
   // processed (n (m + per_x)); then the partial sums cross the chain at 2 cycles per PE (each one passes
   // through a core: received and sent on by the vector op; the epilogue is one more) and the lane's m
   // outputs leave one per cycle.
-  const FcKernelCounts k = fc_kernel_counts(ChainRole::kMiddle, layer.act);
+  const FcKernelCounts& k = facts(ChainRole::kMiddle, layer.act).counts;
   uint64_t lat = uint64_t(shape.lanes - 1) + uint64_t(cost.n_max) * (cost.m_max + k.per_x) + k.last_x_extra;
   lat += 2ull * (positions - 1) + cost.m_max;
   cost.latency = lat;

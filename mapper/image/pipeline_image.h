@@ -24,7 +24,11 @@ Image build_pipeline_image(const LayerGraph& graph, const Plan& plan, const std:
 std::vector<float> collect_outputs(const Engine& engine, const LayerGraph& graph, const Plan& plan,
                                    uint32_t batch);
 
-// Index of the output stream that carries lane l of the last layer (streams are added in lane order).
+// Samples replica r of R gets from a batch (sample s goes to replica s mod R).
+uint32_t replica_batch(uint32_t batch, uint32_t replicas, uint32_t r);
+
+// Index of the output stream that carries lane l of replica 0's last layer (streams are added replica by
+// replica, in lane order).
 inline uint32_t output_stream_of_lane(uint32_t lane) {
   return lane;
 }

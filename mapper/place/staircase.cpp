@@ -30,31 +30,34 @@ void assign_colors(LayerPlan& l, uint32_t x_color) {
 
 uint64_t Plan::pes() const {
   uint64_t n = 0;
-  for (const auto& l : layers) n += l.shape().pes();
-  return n;
+  for (const auto& l : layers) n += uint64_t(l.rect().w) * l.rect().h;
+  return n * replicas;
 }
 
 double Plan::samples_per_second() const {
-  return interval ? kClockHz / double(interval) : 0.0;
+  return interval ? replicas * kClockHz / double(interval) : 0.0;
 }
 
-Plan staircase_for_block(const LayerGraph& g, uint32_t grid_width, uint32_t grid_height, uint32_t block) {
+LayerPlan Plan::layer_of_replica(uint32_t layer, uint32_t replica) const {
+  LayerPlan l = layers.at(layer);
+  l.x += replica * replica_pitch;
+  return l;
+}
+
+Plan staircase_for_shapes(const LayerGraph& g, uint32_t grid_width, uint32_t grid_height, uint32_t chain0,
+                          const std::vector<uint32_t>& lanes, uint32_t replicas) {
   Plan plan;
   plan.model = g.source;
   plan.grid_width = grid_width, plan.grid_height = grid_height;
-  plan.block = block;
-  std::ostringstream rule;
-  rule << "staircase, block side b=" << block << ": K = ceil(M/b) lanes, C_0 = ceil(N/b), C_{l+1} = K_l";
-  plan.rule = rule.str();
   uint32_t x = 0, y = 0, x_color = 0;
-  uint32_t chain = std::min(g.layers.front().in, ceil_div(g.layers.front().in, block));
+  uint32_t chain = chain0;
   for (uint32_t i = 0; i < g.layers.size(); ++i) {
     const FcLayer& fc = g.layers[i];
     LayerPlan l;
     l.index = i;
     l.name = fc.name;
     l.chain = chain;
-    l.lanes = std::min(fc.out, ceil_div(fc.out, block));
+    l.lanes = lanes.at(i);
     l.positions = chain_positions(l.chain, fc.act);
     l.lanes_are_rows = i % 2 == 0;
     l.x = x, l.y = y;
@@ -76,7 +79,23 @@ Plan staircase_for_block(const LayerGraph& g, uint32_t grid_width, uint32_t grid
     }
     plan.layers.push_back(l);
   }
+  plan.replicas = std::max(replicas, 1u);
+  const LayerPlan& last = plan.layers.back();
+  plan.outputs_turn_south = plan.replicas > 1 && last.lanes_are_rows;
+  plan.replica_pitch = plan.extent_width + (plan.outputs_turn_south ? last.lanes : 0);
   predict_latency(g, plan);
+  return plan;
+}
+
+Plan staircase_for_block(const LayerGraph& g, uint32_t grid_width, uint32_t grid_height, uint32_t block) {
+  std::vector<uint32_t> lanes;
+  for (const auto& fc : g.layers) lanes.push_back(std::min(fc.out, ceil_div(fc.out, block)));
+  Plan plan = staircase_for_shapes(g, grid_width, grid_height,
+                                   std::min(g.layers.front().in, ceil_div(g.layers.front().in, block)), lanes, 1);
+  plan.block = block;
+  std::ostringstream rule;
+  rule << "uniform rule, block side b=" << block << ": K = ceil(M/b) lanes, C_0 = ceil(N/b), C_{l+1} = K_l";
+  plan.rule = rule.str();
   return plan;
 }
 

@@ -12,6 +12,7 @@
 // a PE's SRAM. Equal-width layers then get equal blocks, so the pipeline is balanced.
 #pragma once
 #include <cstdint>
+#include <vector>
 
 #include "mapper/plan.h"
 
@@ -25,7 +26,11 @@ struct PlacementOptions {
 Plan place_staircase(const LayerGraph& graph, uint32_t grid_width, uint32_t grid_height,
                      const PlacementOptions& options = {});
 
-// The staircase for a given b (no fit check); used by place_staircase and the explain output.
+// The staircase with given shapes (no fit check): layer 0 has chain0 chain positions, layer l lanes[l]
+// lanes (and C_{l+1} = lanes[l]); `replicas` copies side by side.
+Plan staircase_for_shapes(const LayerGraph& graph, uint32_t grid_width, uint32_t grid_height, uint32_t chain0,
+                          const std::vector<uint32_t>& lanes, uint32_t replicas);
+// The uniform rule's staircase for a given b (no fit check).
 Plan staircase_for_block(const LayerGraph& graph, uint32_t grid_width, uint32_t grid_height, uint32_t block);
 
 }  // namespace wafer::mapper

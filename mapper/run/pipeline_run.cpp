@@ -11,7 +11,7 @@
 namespace wafer::mapper {
 
 double PipelineRun::samples_per_second() const {
-  return interval > 0 ? kClockHz / interval : 0.0;
+  return interval > 0 ? replicas * kClockHz / interval : 0.0;
 }
 
 double steady_interval(const std::vector<uint64_t>& done) {
@@ -59,12 +59,15 @@ PipelineRun run_pipeline(Engine& engine, const LayerGraph& g, const Plan& plan, 
   PipelineRun run;
   run.grid_pes = uint64_t(plan.grid_width) * plan.grid_height;
   run.mapped_pes = plan.pes();
+  run.replicas = plan.replicas;
   const uint64_t limit =
-      options.max_cycles ? options.max_cycles : 4 * (plan.latency + uint64_t(batch + 2) * plan.interval) + 100000;
+      options.max_cycles ? options.max_cycles : 4 * (plan.latency + uint64_t(replica_batch(batch, plan.replicas, 0) + 2) * plan.interval) + 100000;
   const BlockSplit rows{g.output_size(), plan.layers.back().lanes};
   const uint32_t m0 = rows.size(0);
   const auto t0 = std::chrono::steady_clock::now();
-  for (uint32_t s = 0; s < batch; ++s) {
+  // Completions are timed on replica 0 (every replica runs the same pipeline on its share of the batch).
+  const uint32_t timed = replica_batch(batch, plan.replicas, 0);
+  for (uint32_t s = 0; s < timed; ++s) {
     const uint64_t left = limit > engine.cycle() ? limit - engine.cycle() : 0;
     const RunResult r = engine.run({.max_cycles = left,
                                     .output_stream = int32_t(output_stream_of_lane(0)),
@@ -86,7 +89,7 @@ PipelineRun run_pipeline(Engine& engine, const LayerGraph& g, const Plan& plan, 
   for (uint32_t c : {kCtrBusy, kCtrStallFabricIn, kCtrStallFabricOut, kCtrStallSlot, kCtrStallThread, kCtrArith})
     per_pe[c] = engine.counter_per_pe(Counter(c));
   for (const auto& l : plan.layers) {
-    run.layers.push_back(measure(per_pe, plan.grid_width, l.rect(), run.cycles, batch));
+    run.layers.push_back(measure(per_pe, plan.grid_width, l.rect(), run.cycles, replica_batch(batch, plan.replicas, 0)));
     const LayerMeasurement& m = run.layers.back();
     run.total.busy += m.busy, run.total.stall_in += m.stall_in, run.total.stall_out += m.stall_out;
     run.total.stall_other += m.stall_other, run.total.pe_cycles += m.pe_cycles;

@@ -24,15 +24,16 @@ struct LayerMeasurement {
 
 struct PipelineRun {
   std::vector<float> outputs;        // batch x M
-  std::vector<uint64_t> sample_done;  // cycle by which sample s's first-lane outputs had all left
+  uint32_t replicas = 1;
+  std::vector<uint64_t> sample_done;  // replica 0: cycle by which its k-th sample's first-lane outputs had all left
   uint64_t cycles = 0;               // cycles until the machine was quiescent
-  double interval = 0;               // measured steady-state cycles per sample (0: batch < 4)
+  double interval = 0;               // measured steady-state cycles per sample of one pipeline (0: < 4 timed)
   double seconds = 0;                // wall time of the run (load excluded)
   uint64_t grid_pes = 0, mapped_pes = 0;
-  std::vector<LayerMeasurement> layers;
+  std::vector<LayerMeasurement> layers;  // replica 0's layers
   LayerMeasurement total;            // over the mapped PEs
   double pe_cycles_per_second() const { return seconds > 0 ? double(cycles) * double(grid_pes) / seconds : 0; }
-  double samples_per_second() const;  // emulated, at kClockHz, from the measured interval
+  double samples_per_second() const;  // emulated, all replicas, at kClockHz, from the measured interval
 };
 
 // Loads nothing: the engine must hold build_pipeline_image(graph, plan, inputs, batch). Throws
