@@ -45,7 +45,7 @@ LayerPlan Plan::layer_of_replica(uint32_t layer, uint32_t replica) const {
 }
 
 Plan staircase_for_shapes(const LayerGraph& g, uint32_t grid_width, uint32_t grid_height, uint32_t chain0,
-                          const std::vector<uint32_t>& lanes, uint32_t replicas) {
+                          const std::vector<uint32_t>& lanes, uint32_t replicas, bool with_latency) {
   Plan plan;
   plan.model = g.source;
   plan.grid_width = grid_width, plan.grid_height = grid_height;
@@ -83,7 +83,7 @@ Plan staircase_for_shapes(const LayerGraph& g, uint32_t grid_width, uint32_t gri
   const LayerPlan& last = plan.layers.back();
   plan.outputs_turn_south = plan.replicas > 1 && last.lanes_are_rows;
   plan.replica_pitch = plan.extent_width + (plan.outputs_turn_south ? last.lanes : 0);
-  predict_latency(g, plan);
+  if (with_latency) predict_latency(g, plan);
   return plan;
 }
 

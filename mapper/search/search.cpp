@@ -7,6 +7,7 @@
 
 #include "host/model/constants.h"
 #include "host/model/error.h"
+#include "mapper/cost/latency.h"
 #include "mapper/place/staircase.h"
 
 namespace wafer::mapper {
@@ -41,8 +42,7 @@ struct Shapes {
 
 // The fewest lanes per layer for target T (forced layers keep their shape). nullopt when T is out of reach.
 std::optional<Shapes> shapes_for_target(const LayerGraph& g, uint64_t T, const SearchOptions& o,
-                                        const std::vector<std::vector<uint32_t>>& splits,
-                                        const std::vector<uint32_t>& chain0_splits) {
+                                        const std::vector<std::vector<uint32_t>>& splits, uint32_t chain0) {
   const size_t L = g.layers.size();
   // Forced lane counts: a forced (K, C) on layer i fixes K_i and K_{i-1} (or C_0).
   std::vector<uint32_t> forced_lanes(L, 0);
@@ -65,17 +65,8 @@ std::optional<Shapes> shapes_for_target(const LayerGraph& g, uint64_t T, const S
     return fits_sram(c) && (forced_lanes[i] || c.interval <= T) && (i + 1 == L || reachable(i + 1, K));
   };
   Shapes s;
-  // C_0: the fewest chain positions with which layer 0 can still reach T.
-  if (forced_chain0) {
-    s.chain0 = forced_chain0;
-  } else {
-    for (uint32_t C : chain0_splits)
-      if (reachable(0, C)) {
-        s.chain0 = C;
-        break;
-      }
-    if (!s.chain0) return std::nullopt;
-  }
+  s.chain0 = forced_chain0 ? forced_chain0 : chain0;
+  if (!reachable(0, s.chain0)) return std::nullopt;
   uint32_t C = s.chain0;
   for (size_t i = 0; i < L; ++i) {
     uint32_t K = 0;
@@ -112,8 +103,8 @@ uint32_t replicas_that_fit(const Plan& one, uint32_t grid_width, uint32_t grid_h
 
 std::string plan_summary(const Plan& p) {
   std::ostringstream o;
-  o << p.replicas << " replica(s) of a " << p.extent_width << "x" << p.extent_height << " staircase, interval "
-    << p.interval << " cycles, " << p.pes() << " PEs";
+  o << p.replicas << " replica(s) of a " << p.extent_width << "x" << p.extent_height
+    << " staircase, interval " << p.interval << " cycles, " << p.pes() << " PEs";
   return o.str();
 }
 
@@ -122,7 +113,8 @@ SearchResult search_impl(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
   for (const auto& [i, kc] : o.shapes) {
     if (i >= g.layers.size())
       throw Error(g.source + ": --shape names layer " + std::to_string(i) + "; the model has " +
-                  std::to_string(g.layers.size()) + " layers (0.." + std::to_string(g.layers.size() - 1) + ")");
+                  std::to_string(g.layers.size()) + " layers (0.." + std::to_string(g.layers.size() - 1) +
+                  ")");
     const FcLayer& l = g.layers[i];
     if (kc.first == 0 || kc.first > l.out || kc.second == 0 || kc.second > l.in)
       throw Error(g.source + ": --shape " + std::to_string(i) + "=" + std::to_string(kc.first) + "x" +
@@ -131,10 +123,10 @@ SearchResult search_impl(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
                   " lanes and 1.." + std::to_string(l.in) + " chain positions");
     // C_i = K_{i-1}: two forced shapes must agree.
     if (i > 0 && o.shapes.count(i - 1) && o.shapes.at(i - 1).first != kc.second)
-      throw Error(g.source + ": --shape " + std::to_string(i - 1) + "=" + std::to_string(o.shapes.at(i - 1).first) +
-                  "x... and --shape " + std::to_string(i) + "=..x" + std::to_string(kc.second) +
-                  " disagree: in the staircase layer " + std::to_string(i) + "'s chain length is layer " +
-                  std::to_string(i - 1) + "'s lane count");
+      throw Error(g.source + ": --shape " + std::to_string(i - 1) + "=" +
+                  std::to_string(o.shapes.at(i - 1).first) + "x... and --shape " + std::to_string(i) +
+                  "=..x" + std::to_string(kc.second) + " disagree: in the staircase layer " +
+                  std::to_string(i) + "'s chain length is layer " + std::to_string(i - 1) + "'s lane count");
   }
   std::vector<std::vector<uint32_t>> splits;
   for (const auto& l : g.layers) splits.push_back(distinct_splits(l.out));
@@ -146,55 +138,67 @@ SearchResult search_impl(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
     t_min = std::min(t_min, predict_layer(l, {l.out, l.in}).interval);
     t_max = std::max(t_max, predict_layer(l, {1, 1}).interval);
   }
-  t_min = 1;  // the fastest layer's best is no bound for the others: start at 1 and let infeasible targets fall
+  t_min =
+      1;  // the fastest layer's best is no bound for the others: start at 1 and let infeasible targets fall
   std::vector<uint64_t> targets;
-  for (double t = double(t_min); t < double(t_max) * 1.02; t = std::max(t * 1.015, t + 1)) targets.push_back(uint64_t(t));
+  for (double t = double(t_min); t < double(t_max) * 1.02; t = std::max(t * 1.015, t + 1))
+    targets.push_back(uint64_t(t));
   targets.push_back(t_max);
 
   SearchResult res;
   std::optional<Plan> best;
   std::optional<Plan> smallest;  // the smallest staircase seen, for the "does not fit" message
-  uint64_t last_interval = 0;
   std::vector<BlendAlternative> all;
-  for (uint64_t T : targets) {
-    const auto s = shapes_for_target(g, T, o, splits, chain0_splits);
-    if (!s) continue;
-    Plan one = staircase_for_shapes(g, W, H, s->chain0, s->lanes, 1);
-    if (one.interval == last_interval) continue;  // the same staircase as the previous target
-    last_interval = one.interval;
-    ++res.blends_weighed;
-    if (!smallest || uint64_t(one.extent_width) * one.extent_height <
-                         uint64_t(smallest->extent_width) * smallest->extent_height)
-      smallest = one;
-    BlendAlternative alt;
-    alt.target = T;
-    const uint32_t fit = replicas_that_fit(one, W, H);
-    const uint32_t R = o.replicas ? o.replicas : std::max(fit, 1u);
-    alt.plan = staircase_for_shapes(g, W, H, s->chain0, s->lanes, R);
-    alt.fits = fit > 0 && alt.plan.used_width() <= W && alt.plan.extent_height <= H;
-    if (!alt.fits) {
-      std::ostringstream why;
-      why << "does not fit: needs " << alt.plan.used_width() << "x" << alt.plan.extent_height << " of the " << W << "x"
-          << H << " grid";
-      alt.verdict = why.str();
+  // Layer 0's chain length sets the phase of the staircase: few chain positions make layer 0 need many
+  // lanes, so layer 1 gets a long chain and few lanes, and so on, alternating; the staircase's width sums
+  // the odd layers' lanes and its height the even layers'. Every C_0 is tried, so the shape that fits the
+  // grid's aspect is found.
+  const std::vector<uint32_t> chain0s =
+      o.shapes.count(0) ? std::vector<uint32_t>{o.shapes.at(0).second} : chain0_splits;
+  std::vector<uint64_t> seen(chain0s.size(), 0);
+  for (uint64_t T : targets)
+    for (size_t ci = 0; ci < chain0s.size(); ++ci) {
+      const auto s = shapes_for_target(g, T, o, splits, chain0s[ci]);
+      if (!s) continue;
+      Plan one = staircase_for_shapes(g, W, H, s->chain0, s->lanes, 1, false);
+      if (one.interval == seen[ci]) continue;  // the same staircase as this C_0's previous target
+      seen[ci] = one.interval;
+      ++res.blends_weighed;
+      if (!smallest || uint64_t(one.extent_width) * one.extent_height <
+                           uint64_t(smallest->extent_width) * smallest->extent_height)
+        smallest = one;
+      BlendAlternative alt;
+      alt.target = T;
+      const uint32_t fit = replicas_that_fit(one, W, H);
+      const uint32_t R = o.replicas ? o.replicas : std::max(fit, 1u);
+      alt.plan = staircase_for_shapes(g, W, H, s->chain0, s->lanes, R, false);
+      alt.fits = fit > 0 && alt.plan.used_width() <= W && alt.plan.extent_height <= H;
+      if (!alt.fits) {
+        std::ostringstream why;
+        why << "does not fit: needs " << alt.plan.used_width() << "x" << alt.plan.extent_height << " of the "
+            << W << "x" << H << " grid";
+        alt.verdict = why.str();
+      }
+      if (alt.fits && (!best || alt.plan.samples_per_second() > best->samples_per_second() * (1 + 1e-12) ||
+                       (alt.plan.samples_per_second() >= best->samples_per_second() * (1 - 1e-12) &&
+                        alt.plan.pes() < best->pes())))
+        best = alt.plan;
+      all.push_back(std::move(alt));
     }
-    if (alt.fits && (!best || alt.plan.samples_per_second() > best->samples_per_second() * (1 + 1e-12) ||
-                     (alt.plan.samples_per_second() >= best->samples_per_second() * (1 - 1e-12) &&
-                      alt.plan.pes() < best->pes())))
-      best = alt.plan;
-    all.push_back(std::move(alt));
-  }
   if (!best) {
     if (!smallest)
-      throw Error(g.source + ": no shape fits a PE's SRAM (" + std::to_string(kSramWords) + " words) for every layer" +
-                  (o.shapes.empty() ? std::string() : " with the forced shapes"));
+      throw Error(g.source + ": no shape fits a PE's SRAM (" + std::to_string(kSramWords) +
+                  " words) for every layer" + (o.shapes.empty() ? std::string() : " with the forced shapes"));
     std::ostringstream msg;
     const uint32_t R = std::max(o.replicas, 1u);
-    Plan p = staircase_for_shapes(g, W, H, smallest->layers.front().chain, [&] {
-      std::vector<uint32_t> k;
-      for (const auto& l : smallest->layers) k.push_back(l.lanes);
-      return k;
-    }(), R);
+    Plan p = staircase_for_shapes(
+        g, W, H, smallest->layers.front().chain,
+        [&] {
+          std::vector<uint32_t> k;
+          for (const auto& l : smallest->layers) k.push_back(l.lanes);
+          return k;
+        }(),
+        R);
     msg << g.source << ": the model does not fit the " << W << "x" << H << " grid";
     if (R > 1) msg << " with " << R << " replicas";
     msg << ": its smallest layer pipeline (" << p.pes() << " PEs) needs a " << p.used_width() << "x"
@@ -206,6 +210,7 @@ SearchResult search_impl(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
     throw Error(msg.str());
   }
   res.plan = *best;
+  predict_latency(g, res.plan);
   std::ostringstream rule;
   rule << "search: " << res.blends_weighed << " blends weighed, best " << plan_summary(res.plan);
   res.plan.rule = rule.str();
@@ -216,16 +221,19 @@ SearchResult search_impl(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
       chosen = i;
   std::vector<size_t> keep = {0, all.size() - 1};
   for (long d = -3; d <= 3; ++d)
-    if (long(chosen) + d >= 0 && size_t(long(chosen) + d) < all.size()) keep.push_back(size_t(long(chosen) + d));
+    if (long(chosen) + d >= 0 && size_t(long(chosen) + d) < all.size())
+      keep.push_back(size_t(long(chosen) + d));
   std::sort(keep.begin(), keep.end());
   keep.erase(std::unique(keep.begin(), keep.end()), keep.end());
   for (size_t i : keep) {
     BlendAlternative a = all[i];
+    predict_latency(g, a.plan);
     if (i == chosen) {
       a.verdict = "chosen";
     } else if (a.fits) {
       std::ostringstream why;
-      why << "fits, but " << a.plan.samples_per_second() / res.plan.samples_per_second() << "x the chosen samples/s";
+      why << "fits, but " << a.plan.samples_per_second() / res.plan.samples_per_second()
+          << "x the chosen samples/s";
       a.verdict = why.str();
     }
     res.blends.push_back(std::move(a));
@@ -249,7 +257,8 @@ SearchResult search_plan(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
 std::vector<LayerAlternative> layer_alternatives(const LayerGraph& g, const SearchResult& r, uint32_t layer) {
   const Plan& p = r.plan;
   if (layer >= p.layers.size())
-    throw Error("--explain " + std::to_string(layer) + ": the model has layers 0.." + std::to_string(p.layers.size() - 1));
+    throw Error("--explain " + std::to_string(layer) + ": the model has layers 0.." +
+                std::to_string(p.layers.size() - 1));
   const LayerPlan& lp = p.layers[layer];
   const FcLayer& fc = g.layers[layer];
   std::vector<uint32_t> ks = {1, lp.lanes, fc.out};
@@ -270,18 +279,19 @@ std::vector<LayerAlternative> layer_alternatives(const LayerGraph& g, const Sear
     if (K == lp.lanes) {
       v << "chosen";
     } else if (!a.cost.fits_sram()) {
-      v << "a " << a.cost.m_max << "x" << a.cost.n_max << " block needs " << a.cost.data_words + a.cost.code_words
-        << " SRAM words, over " << kSramWords;
+      v << "a " << a.cost.m_max << "x" << a.cost.n_max << " block needs "
+        << a.cost.data_words + a.cost.code_words << " SRAM words, over " << kSramWords;
     } else if (a.cost.interval > p.interval) {
-      v << "slower: " << a.cost.interval << " cycles/sample would hold the pipeline back (it runs at " << p.interval
-        << ")";
+      v << "slower: " << a.cost.interval << " cycles/sample would hold the pipeline back (it runs at "
+        << p.interval << ")";
     } else {
       // Faster or as fast, but more PEs: the pipeline runs at its bottleneck's pace, and this layer's lanes
       // set the next layer's chain and the staircase's size.
       std::vector<uint32_t> lanes;
       for (const auto& l : p.layers) lanes.push_back(l.lanes);
       lanes[layer] = K;
-      const Plan alt = staircase_for_shapes(g, p.grid_width, p.grid_height, p.layers.front().chain, lanes, p.replicas);
+      const Plan alt =
+          staircase_for_shapes(g, p.grid_width, p.grid_height, p.layers.front().chain, lanes, p.replicas);
       if (alt.used_width() > p.grid_width || alt.extent_height > p.grid_height)
         v << "with " << p.replicas << " replica(s) the region would be " << alt.used_width() << "x"
           << alt.extent_height << ": does not fit";
@@ -290,7 +300,8 @@ std::vector<LayerAlternative> layer_alternatives(const LayerGraph& g, const Sear
           << " more PEs leave room for fewer replicas";
       else
         v << "no faster pipeline (the bottleneck is layer " << p.bottleneck << " at " << p.interval << "); "
-          << (alt.pes() >= p.pes() ? std::to_string(alt.pes() - p.pes()) + " more PEs" : "fewer PEs but slower");
+          << (alt.pes() >= p.pes() ? std::to_string(alt.pes() - p.pes()) + " more PEs"
+                                   : "fewer PEs but slower");
     }
     a.verdict = v.str();
     out.push_back(a);
