@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the build needs on a fresh Debian machine: compiler, CMake, GoogleTest, cxxopts, ONNX and
-# protobuf (the mapper's import), nlohmann-json. Safe to run again: it only installs what is missing.
+# protobuf (the mapper's import), nlohmann-json, libpng (pictures of a plan). Safe to run again: it only
+# installs what is missing.
 # nvcc is optional (the CUDA engine is AUTO). Python packages for scripts/make_models.py are installed by
 # that script itself (tests and the main job need no Python).
 set -euo pipefail
 need=()
 for pkg in build-essential cmake libgtest-dev libcxxopts-dev libonnx-dev libprotobuf-dev protobuf-compiler \
-           nlohmann-json3-dev "$@"; do
+           nlohmann-json3-dev libpng-dev "$@"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || need+=("$pkg")
 done
 if ((${#need[@]})); then

@@ -10,13 +10,14 @@
 #include "host/io/npy.h"
 #include "host/model/error.h"
 #include "mapper/image/pipeline_image.h"
+#include "mapper/picture/plan_picture.h"
 #include "mapper/run/batch_input.h"
 #include "mapper/search/explain.h"
 
 namespace wafer::cli {
 
 int map_command(int argc, char** argv) {
-  cxxopts::Options opts("wafer map", "Place a network on the wafer: writes DIR/model.wimg and DIR/plan.json");
+  cxxopts::Options opts("wafer map", "Place a network on the wafer: writes DIR/model.wimg, DIR/plan.json, DIR/plan.png and DIR/plan.svg");
   opts.add_options()("model", "ONNX model (.onnx) or JSON layer list (.json)", cxxopts::value<std::string>())(
 
       "o,out", "output directory", cxxopts::value<std::string>()->default_value("map"))(
@@ -55,6 +56,8 @@ int map_command(int argc, char** argv) {
   }
   const std::string json = mapper::plan_json(g, plan);
   std::ofstream((dir / "plan.json").string()) << json << "\n";
+  mapper::write_plan_png(g, plan, (dir / "plan.png").string());
+  mapper::write_plan_svg(g, plan, (dir / "plan.svg").string());
   if (args.count("json")) {
     std::printf("%s\n", json.c_str());
   } else {

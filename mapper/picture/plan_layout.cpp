@@ -16,7 +16,8 @@ constexpr uint32_t kMapMinSide = 1200;  // small grids are scaled up until the l
 constexpr uint32_t kMapMaxSide = 2350;  // large grids are kept within this (at least 1 pixel a PE)
 constexpr uint32_t kTickTextScale = 2;
 constexpr uint32_t kMinLabelScale = 2;  // smaller labels are unreadable once the picture is shown scaled down
-constexpr uint32_t kMaxLabelScale = 12;
+constexpr uint32_t kReadableLabelScale = 3;  // labels with the replica are preferred from this size on
+constexpr uint32_t kMaxLabelScale = 16;
 constexpr size_t kMaxLegendChars = 42;
 constexpr uint32_t kMargin = 12;
 constexpr uint32_t kTickLength = 5;
@@ -109,17 +110,26 @@ std::vector<std::string> stacked(const std::string& s) {
 }
 
 // The region's label: the layer index, with "r<k>" below or beside it for replicas when that still reads
-// at a reasonable size; digits stacked in tall, narrow regions.
+// at a reasonable size; digits stacked in tall, narrow regions. The choice is made for the widest replica
+// number, so that every replica of a layer (all the same size) is labelled alike.
 void place_label(RegionLayout& r, uint32_t replicas) {
   const PixelBox& b = r.box;
-  const uint32_t pad = std::max(1u, std::min(b.w, b.h) / 12) + r.border;
+  const uint32_t pad = std::max(1u, std::min(b.w, b.h) / 12) + r.region.border;
   if (b.w <= 2 * pad || b.h <= 2 * pad) return;
   const uint32_t w = b.w - 2 * pad, h = b.h - 2 * pad;
-  const std::string index = to_str(r.region.layer), replica = "r" + to_str(r.region.replica);
+  const std::string index = to_str(r.region.layer);
   Fit fit = best_fit({{index}, stacked(index)}, w, h);
   if (replicas > 1) {
-    const Fit with_replica = best_fit({{index, replica}, {index + " " + replica}}, w, h);
-    if (with_replica.scale >= kMinLabelScale && 2 * with_replica.scale >= fit.scale) fit = with_replica;
+    const std::string widest = "r" + std::string(to_str(replicas - 1).size(), '8');
+    const std::string replica = "r" + to_str(r.region.replica);
+    Fit with_replica = best_fit({{index, widest}, {index + " " + widest}}, w, h);
+    if (with_replica.scale >= std::max(kMinLabelScale, std::min(fit.scale / 2, kReadableLabelScale))) {
+      for (std::string& line : with_replica.lines) {
+        const size_t at = line.find(widest);
+        if (at != std::string::npos) line.replace(at, widest.size(), replica);
+      }
+      fit = with_replica;
+    }
   }
   if (fit.scale < kMinLabelScale) return;
   const uint32_t s = fit.scale;
@@ -145,6 +155,7 @@ struct LegendEntry {
   uint32_t scale = 2;
   bool swatch = false;
   Rgb fill, border;
+  uint32_t group = 0;
 };
 
 std::string layer_tooltip(const LayerGraph& g, const Plan& p, const LayerPlan& l, uint32_t replica) {
@@ -157,15 +168,16 @@ std::string layer_tooltip(const LayerGraph& g, const Plan& p, const LayerPlan& l
   }
   s += "; " + to_str(l.lanes) + " lanes x " + to_str(l.chain) + " chain" +
        (l.positions > l.chain ? " + ReLU epilogue" : "") + ", block " + to_str(l.cost.m_max) + "x" +
-       to_str(l.cost.n_max) + "; PEs (" + to_str(r.x) + "," + to_str(r.y) + ") " + to_str(r.w) + "x" + to_str(r.h) +
-       "; predicted interval " + to_str(l.cost.interval) + " cycles/sample";
+       to_str(l.cost.n_max) + "; PEs (" + to_str(r.x) + "," + to_str(r.y) + ") " + to_str(r.w) + "x" +
+       to_str(r.h) + "; predicted interval " + to_str(l.cost.interval) + " cycles/sample";
   return s;
 }
 
 void check_inside(const Plan& p, const Rect& r, const std::string& what) {
   if (uint64_t(r.x) + r.w > p.grid_width || uint64_t(r.y) + r.h > p.grid_height)
-    throw Error("plan picture: " + what + " covers PEs (" + to_str(r.x) + "," + to_str(r.y) + ") " + to_str(r.w) +
-                "x" + to_str(r.h) + ", outside the " + to_str(p.grid_width) + "x" + to_str(p.grid_height) + " grid");
+    throw Error("plan picture: " + what + " covers PEs (" + to_str(r.x) + "," + to_str(r.y) + ") " +
+                to_str(r.w) + "x" + to_str(r.h) + ", outside the " + to_str(p.grid_width) + "x" +
+                to_str(p.grid_height) + " grid");
 }
 
 // The last layer's output paths of one replica, as add_fc_output_streams routes them (fc_layer.h): from
@@ -186,8 +198,8 @@ std::vector<LanePath> output_paths(const Plan& p, uint32_t replica, Rect& extent
     if (turn) {
       const uint32_t t = px + l.lanes - lane;
       if (t >= W)
-        throw Error("plan picture: replica " + to_str(replica) + " lane " + to_str(lane) + " turns south at column " +
-                    to_str(t) + ", off the " + to_str(W) + "-column grid");
+        throw Error("plan picture: replica " + to_str(replica) + " lane " + to_str(lane) +
+                    " turns south at column " + to_str(t) + ", off the " + to_str(W) + "-column grid");
       path.points = {{2 * (px + 1), 2 * py + 1}, {2 * t + 1, 2 * py + 1}, {2 * t + 1, 2 * H}};
       cover(px + 1, py, t, H - 1);
     } else if (east && px + 1 < W) {
@@ -233,7 +245,7 @@ PlanLayout layout_plan(const LayerGraph& g, const Plan& p, const PictureOptions&
   out.scale = std::max(1u, std::min(kMapMaxSide / longer, (kMapMinSide + longer - 1) / longer));
   const uint32_t s = out.scale;
   const uint32_t map_w = p.grid_width * s, map_h = p.grid_height * s;
-  const uint32_t text = std::max(map_w, map_h) >= 1600 ? 3 : 2;  // legend text scale
+  const uint32_t text = std::max(map_w, map_h) >= 1000 ? 3 : 2;  // legend text scale
 
   // Coordinates along the north and west sides: a tick at the west / north edge of every step-th PE.
   const uint32_t ts = kTickTextScale;
@@ -254,14 +266,17 @@ PlanLayout layout_plan(const LayerGraph& g, const Plan& p, const PictureOptions&
     out.tick_marks.push_back({left - out.outline - kTickLength, py, kTickLength, 1});
     const std::string label = to_str(y);
     const uint32_t ty = py >= kCapHeight * ts / 2 ? py - kCapHeight * ts / 2 : 0;
-    out.texts.push_back({label, left - out.outline - kTickLength - 3 - text_width(label, ts), ty, ts, kTextColour});
+    out.texts.push_back(
+        {label, left - out.outline - kTickLength - 3 - text_width(label, ts), ty, ts, kTextColour});
   }
 
-  auto box_of = [&](const Rect& r) { return PixelBox{out.map.x + r.x * s, out.map.y + r.y * s, r.w * s, r.h * s}; };
+  auto box_of = [&](const Rect& r) {
+    return PixelBox{out.map.x + r.x * s, out.map.y + r.y * s, r.w * s, r.h * s};
+  };
   const uint32_t last = uint32_t(p.layers.size() - 1);
   bool any_outputs = false;
   if (options.outputs) {
-    out.lane_line = s >= 4 ? std::max(1u, s / 4) : 0;
+    out.lane_line = s >= 4 ? std::clamp(s / 5, 1u, 10u) : 0;
     for (uint32_t r = 0; r < p.replicas; ++r) {
       RegionLayout reg;
       reg.lanes = output_paths(p, r, reg.region.pes);
@@ -271,8 +286,8 @@ PlanLayout layout_plan(const LayerGraph& g, const Plan& p, const PictureOptions&
       reg.region.kind = PictureRegion::Kind::kOutputs;
       reg.region.layer = last, reg.region.replica = r;
       reg.region.colour = plan_output_colour(last);
-      reg.region.tooltip = "outputs of L" + to_str(last) + (p.replicas > 1 ? " replica " + to_str(r) : "") + ": " +
-                           to_str(l.lanes) + " lane(s) passed on to the grid's " +
+      reg.region.tooltip = "outputs of L" + to_str(last) + (p.replicas > 1 ? " replica " + to_str(r) : "") +
+                           ": " + to_str(l.lanes) + " lane(s) passed on to the grid's " +
                            (l.lanes_are_rows && !p.outputs_turn_south ? "east" : "south") + " edge";
       reg.box = box_of(reg.region.pes);
       out.regions.push_back(std::move(reg));
@@ -289,21 +304,28 @@ PlanLayout layout_plan(const LayerGraph& g, const Plan& p, const PictureOptions&
       reg.region.colour = plan_layer_colour(i, r);
       reg.region.tooltip = layer_tooltip(g, p, l, r);
       reg.box = box_of(reg.region.pes);
-      reg.border = reg.box.w >= 6 && reg.box.h >= 6 ? std::clamp(s / 8, 1u, 3u) : 0;
-      reg.border_colour = mix(reg.region.colour, Rgb{0, 0, 0}, 0.45);
+      reg.region.border = reg.box.w >= 6 && reg.box.h >= 6 ? std::clamp(s / 8, 1u, 3u) : 0;
+      reg.region.border_colour = mix(reg.region.colour, Rgb{0, 0, 0}, 0.45);
       reg.text_colour = luminance(reg.region.colour) > 150 ? kTextColour : Rgb{255, 255, 255};
       if (options.labels) place_label(reg, p.replicas);
       out.regions.push_back(std::move(reg));
     }
   }
 
-  // The legend: the model, the grid, the blend's figures, then one line per layer and the key.
+  // The legend, in three groups: the model, grid and blend figures; one line per layer; the key.
   std::vector<LegendEntry> legend;
-  auto add = [&](const std::string& t, uint32_t scale = 0) { legend.push_back({t, scale ? scale : text}); };
-  auto add_swatch = [&](const std::string& t, Rgb fill) {
-    legend.push_back({truncate(t, kMaxLegendChars), text, true, fill, mix(fill, Rgb{0, 0, 0}, 0.45)});
+  uint32_t group = 0;
+  auto add = [&](const std::string& t, uint32_t scale = 0) {
+    LegendEntry e;
+    e.text = truncate(t, kMaxLegendChars), e.scale = scale ? scale : text, e.group = group;
+    legend.push_back(e);
   };
-  add(truncate(p.model.empty() ? std::string("plan") : basename(p.model), kMaxLegendChars / 4 * 3), text + 1);
+  auto add_swatch = [&](const std::string& t, Rgb fill) {
+    add(t);
+    legend.back().swatch = true;
+    legend.back().fill = fill, legend.back().border = mix(fill, Rgb{0, 0, 0}, 0.45);
+  };
+  add(truncate(p.model.empty() ? std::string("plan") : basename(p.model), kMaxLegendChars * 3 / 4), text + 1);
   add("grid " + to_str(p.grid_width) + "x" + to_str(p.grid_height) + ", " + to_str(s) + " px per PE");
   add(to_str(p.replicas) + (p.replicas > 1 ? " replicas" : " replica") + " x " + to_str(p.layers.size()) +
       (p.layers.size() > 1 ? " layers" : " layer"));
@@ -313,12 +335,12 @@ PlanLayout layout_plan(const LayerGraph& g, const Plan& p, const PictureOptions&
   add("interval " + to_str(p.interval) + " cycles/sample (L" + to_str(p.bottleneck) + ")");
   add("latency " + to_str(p.latency) + " cycles");
   add(si(p.samples_per_second()) + " samples/s at " + si(kClockHz) + "Hz");
-  add("");
+  group = 1;
   for (const LayerPlan& l : p.layers) {
     const std::string shape = to_str(l.lanes) + "x" + to_str(l.chain) + (l.positions > l.chain ? "+1" : "");
     add_swatch("L" + to_str(l.index) + " " + shape + " " + l.name, plan_layer_colour(l.index, 0));
   }
-  add("");
+  group = 2;
   add_swatch("unused PE", kUnusedPeColour);
   if (any_outputs) add_swatch("output paths", plan_output_colour(last));
 
@@ -326,35 +348,33 @@ PlanLayout layout_plan(const LayerGraph& g, const Plan& p, const PictureOptions&
   auto entry_width = [](const LegendEntry& e) {
     return (e.swatch ? (kCapHeight + 2) * e.scale + 3 * e.scale : 0) + text_width(e.text, e.scale);
   };
-  uint32_t column_w = 0, total_h = 0, tallest = 0;
-  for (const auto& e : legend) {
-    column_w = std::max(column_w, entry_width(e));
-    total_h += line_height(e);
-    tallest = std::max(tallest, line_height(e));
-  }
-  const uint32_t gap = 8 * text;
+  uint32_t group_h[3] = {}, tallest = 0;
+  for (const auto& e : legend)
+    group_h[e.group] += line_height(e), tallest = std::max(tallest, line_height(e));
+  const uint32_t gap = 8 * text, blank = line_height(legend.back());
+  // East of the map the groups follow each other down one column (a new one where the map ends); south of
+  // it each group starts a column, the layers' wrapping to the summary's height.
   const bool legend_east = p.grid_width <= p.grid_height;
-  uint32_t lx, ly, column_h;
-  if (legend_east) {
-    lx = out.map.x + map_w + out.outline + gap, ly = out.map.y;
-    column_h = std::max(map_h, tallest);
-  } else {
-    lx = out.map.x, ly = out.map.y + map_h + out.outline + gap;
-    const uint32_t columns = std::max(1u, (map_w + gap) / (column_w + gap));
-    column_h = (total_h + columns - 1) / columns + tallest;
-  }
-  uint32_t x = lx, y = ly, right = lx, bottom = ly;
-  for (const auto& e : legend) {
+  const uint32_t lx = legend_east ? out.map.x + map_w + out.outline + gap : out.map.x;
+  const uint32_t ly = legend_east ? out.map.y : out.map.y + map_h + out.outline + gap;
+  const uint32_t column_h = legend_east ? std::max(map_h, tallest) : std::max(group_h[0], group_h[2]);
+  uint32_t x = lx, y = ly, column_w = 0, right = lx, bottom = ly;
+  for (size_t i = 0; i < legend.size(); ++i) {
+    const LegendEntry& e = legend[i];
     const uint32_t h = line_height(e);
-    if (y + h > ly + column_h && y > ly) x += column_w + gap, y = ly;
+    const bool new_group = i > 0 && e.group != legend[i - 1].group;
+    if (new_group && legend_east) y += blank;
+    if (y > ly && ((new_group && !legend_east) || y + h > ly + column_h))
+      x += column_w + gap, y = ly, column_w = 0;
     uint32_t tx = x;
     if (e.swatch) {
       const uint32_t side = (kCapHeight + 2) * e.scale;
       out.swatches.push_back({{x, y, side, side}, e.fill, e.border});
       tx += side + 3 * e.scale;
     }
-    if (!e.text.empty()) out.texts.push_back({e.text, tx, y + e.scale, e.scale, kTextColour});
-    right = std::max(right, x + entry_width(e));
+    out.texts.push_back({e.text, tx, y + e.scale, e.scale, kTextColour});
+    column_w = std::max(column_w, entry_width(e));
+    right = std::max(right, x + column_w);
     bottom = std::max(bottom, y + h);
     y += h;
   }

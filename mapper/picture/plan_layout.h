@@ -29,9 +29,7 @@ struct LanePath {
 
 struct RegionLayout {
   PictureRegion region;
-  PixelBox box;             // the region's pixels
-  uint32_t border = 0;      // border thickness in pixels (0: the region is too small for one)
-  Rgb border_colour;
+  PixelBox box;  // the region's pixels
   Rgb text_colour;
   std::vector<TextRun> label;
   std::vector<LanePath> lanes;  // kOutputs only
@@ -46,12 +44,12 @@ struct PlanLayout {
   uint32_t width = 0, height = 0;
   uint32_t scale = 1;
   uint32_t grid_width = 0, grid_height = 0;
-  PixelBox map;                      // the grid's pixels; the outline is drawn just outside it
-  uint32_t outline = 2;              // outline thickness in pixels
-  uint32_t lane_line = 0;            // output lane line thickness in pixels (0: fill the region instead)
+  PixelBox map;                       // the grid's pixels; the outline is drawn just outside it
+  uint32_t outline = 2;               // outline thickness in pixels
+  uint32_t lane_line = 0;             // output lane line thickness in pixels (0: fill the region instead)
   std::vector<RegionLayout> regions;  // output paths first, then layers (the drawing order)
   std::vector<PixelBox> tick_marks;
-  std::vector<TextRun> texts;        // tick labels and the legend
+  std::vector<TextRun> texts;  // tick labels and the legend
   std::vector<LegendSwatch> swatches;
 };
 

@@ -18,7 +18,8 @@ class Canvas {
     fill({0, 0, w, h}, background);
   }
   void fill(const PixelBox& b, Rgb c) {
-    const uint32_t x1 = std::min<uint64_t>(uint64_t(b.x) + b.w, w_), y1 = std::min<uint64_t>(uint64_t(b.y) + b.h, h_);
+    const uint32_t x1 = std::min<uint64_t>(uint64_t(b.x) + b.w, w_),
+                   y1 = std::min<uint64_t>(uint64_t(b.y) + b.h, h_);
     for (uint32_t y = b.y; y < y1; ++y) {
       uint8_t* p = &rgb_[(uint64_t(y) * w_ + b.x) * 3];
       for (uint32_t x = b.x; x < x1; ++x, p += 3) p[0] = c.r, p[1] = c.g, p[2] = c.b;
@@ -38,7 +39,8 @@ class Canvas {
       const GlyphRows& g = glyph(ch);
       for (uint32_t r = 0; r < kGlyphHeight; ++r)
         for (uint32_t c = 0; c < kGlyphWidth; ++c)
-          if (g[r] >> (kGlyphWidth - 1 - c) & 1) fill({x + c * t.scale, t.y + r * t.scale, t.scale, t.scale}, t.colour);
+          if (g[r] >> (kGlyphWidth - 1 - c) & 1)
+            fill({x + c * t.scale, t.y + r * t.scale, t.scale, t.scale}, t.colour);
       x += kGlyphAdvance * t.scale;
     }
   }
@@ -64,12 +66,14 @@ void draw_lane(Canvas& c, const PlanLayout& l, const LanePath& path, Rgb colour)
   for (size_t i = 0; i + 1 < path.points.size(); ++i) {
     auto [ax, ay] = path.points[i];
     auto [bx, by] = path.points[i + 1];
-    int64_t x0 = px(std::min(ax, bx)), x1 = px(std::max(ax, bx)), y0 = py(std::min(ay, by)), y1 = py(std::max(ay, by));
+    int64_t x0 = px(std::min(ax, bx)), x1 = px(std::max(ax, bx)), y0 = py(std::min(ay, by)),
+            y1 = py(std::max(ay, by));
     // Widen to the line's thickness around the centre line; a corner gets the full square.
     x0 -= t / 2, y0 -= t / 2, x1 += t - t / 2, y1 += t - t / 2;
     x0 = std::max<int64_t>(x0, l.map.x), y0 = std::max<int64_t>(y0, l.map.y);
     x1 = std::min(x1, map_x1), y1 = std::min(y1, map_y1);
-    if (x1 > x0 && y1 > y0) c.fill({uint32_t(x0), uint32_t(y0), uint32_t(x1 - x0), uint32_t(y1 - y0)}, colour);
+    if (x1 > x0 && y1 > y0)
+      c.fill({uint32_t(x0), uint32_t(y0), uint32_t(x1 - x0), uint32_t(y1 - y0)}, colour);
   }
 }
 
@@ -80,8 +84,8 @@ PlanPicture render_plan(const LayerGraph& graph, const Plan& plan, const Picture
   Canvas c(l.width, l.height, kPictureBackground);
   c.fill(l.map, kUnusedPeColour);
   if (l.scale >= kPeGridMinScale) draw_pe_grid(c, l.map, l.scale, kPeGridColour);
-  c.frame({l.map.x - l.outline, l.map.y - l.outline, l.map.w + 2 * l.outline, l.map.h + 2 * l.outline}, l.outline,
-          kOutlineColour);
+  c.frame({l.map.x - l.outline, l.map.y - l.outline, l.map.w + 2 * l.outline, l.map.h + 2 * l.outline},
+          l.outline, kOutlineColour);
   for (const PixelBox& t : l.tick_marks) c.fill(t, kOutlineColour);
   for (const RegionLayout& r : l.regions) {
     if (r.region.kind == PictureRegion::Kind::kOutputs) {
@@ -94,7 +98,7 @@ PlanPicture render_plan(const LayerGraph& graph, const Plan& plan, const Picture
     }
     c.fill(r.box, r.region.colour);
     if (l.scale >= kPeGridMinScale) draw_pe_grid(c, r.box, l.scale, mix(r.region.colour, Rgb{0, 0, 0}, 0.12));
-    c.frame(r.box, r.border, r.border_colour);
+    c.frame(r.box, r.region.border, r.region.border_colour);
     for (const TextRun& t : r.label) c.text(t);
   }
   for (const LegendSwatch& sw : l.swatches) {

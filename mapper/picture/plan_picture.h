@@ -48,18 +48,22 @@ struct PictureOptions {
 struct PictureRegion {
   enum class Kind { kLayer, kOutputs };
   Kind kind = Kind::kLayer;
-  uint32_t layer = 0;    // for kOutputs: the last layer
+  uint32_t layer = 0;  // for kOutputs: the last layer
   uint32_t replica = 0;
-  Rect pes;              // in PEs: plan.layer_of_replica(layer, replica).rect(), or the output paths' extent
+  Rect pes;  // in PEs: plan.layer_of_replica(layer, replica).rect(), or the output paths' extent
   Rgb colour;
-  std::string label;     // the text drawn inside ("" when the region is too small), lines joined by '\n'
-  std::string tooltip;   // the SVG's hover text: layer, name, shape, block, predicted interval
+  // A frame of `border` pixels inside the region's edge, in a dark shade of its colour (0: the region is
+  // under 6 pixels wide or tall and has none). It may cover the centre pixel of the PEs along the edge.
+  uint32_t border = 0;
+  Rgb border_colour;
+  std::string label;    // the text drawn inside ("" when the region is too small), lines joined by '\n'
+  std::string tooltip;  // the SVG's hover text: layer, name, shape, block, predicted interval
 };
 
 struct PlanPicture {
   uint32_t width = 0, height = 0;
-  std::vector<uint8_t> rgb;  // width x height pixels, row-major from the top, 3 bytes (r, g, b) a pixel
-  uint32_t scale = 1;        // pixels per PE side
+  std::vector<uint8_t> rgb;       // width x height pixels, row-major from the top, 3 bytes (r, g, b) a pixel
+  uint32_t scale = 1;             // pixels per PE side
   uint32_t map_x = 0, map_y = 0;  // the pixel at PE (0, 0)'s north-west corner
   uint32_t grid_width = 0, grid_height = 0;
   std::vector<PictureRegion> regions;  // output paths first, then every layer of every replica

@@ -28,11 +28,12 @@ struct PngErrorContext {
 void on_png_warning(png_structp, png_const_charp) {}
 
 // Only trivially destructible locals here: a longjmp out of libpng lands in this frame.
-bool write_rows(png_structp png, png_infop info, FILE* file, uint32_t width, uint32_t height, const uint8_t* rgb) {
+bool write_rows(png_structp png, png_infop info, FILE* file, uint32_t width, uint32_t height,
+                const uint8_t* rgb) {
   if (setjmp(png_jmpbuf(png))) return false;
   png_init_io(png, file);
-  png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-               PNG_FILTER_TYPE_DEFAULT);
+  png_set_IHDR(png, info, width, height, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+               PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
   png_write_info(png, info);
   for (uint32_t y = 0; y < height; ++y) png_write_row(png, rgb + uint64_t(y) * width * 3);
   png_write_end(png, nullptr);
@@ -41,10 +42,11 @@ bool write_rows(png_structp png, png_infop info, FILE* file, uint32_t width, uin
 
 }  // namespace
 
-void write_png_rgb(const std::string& path, uint32_t width, uint32_t height, const std::vector<uint8_t>& rgb) {
+void write_png_rgb(const std::string& path, uint32_t width, uint32_t height,
+                   const std::vector<uint8_t>& rgb) {
   if (width == 0 || height == 0 || rgb.size() != uint64_t(width) * height * 3)
-    throw Error(path + ": cannot write a " + std::to_string(width) + "x" + std::to_string(height) + " PNG from " +
-                std::to_string(rgb.size()) + " bytes of RGB");
+    throw Error(path + ": cannot write a " + std::to_string(width) + "x" + std::to_string(height) +
+                " PNG from " + std::to_string(rgb.size()) + " bytes of RGB");
   FILE* file = std::fopen(path.c_str(), "wb");
   if (!file) throw Error(path + ": cannot open for writing: " + std::strerror(errno));
   PngErrorContext ctx;
@@ -58,7 +60,8 @@ void write_png_rgb(const std::string& path, uint32_t width, uint32_t height, con
   }
   if (!ok) {
     std::remove(path.c_str());
-    throw Error(path + ": writing the PNG failed: " + (ctx.message[0] ? ctx.message : "libpng could not start"));
+    throw Error(path +
+                ": writing the PNG failed: " + (ctx.message[0] ? ctx.message : "libpng could not start"));
   }
 }
 
