@@ -1,6 +1,8 @@
 // CPU engine throughput: PE-cycles per second on the standard workloads, 1 thread vs all threads, as a
-// table and as JSON. Every run steps the same fixed number of cycles of the same image; the 1-thread run
-// is the baseline of the same run. Also checks that both thread counts end in the same state.
+// table and as JSON. Every run drives the same image the same way (bench::run_workload: one run() call, or
+// one per output sample) to the same cycle; the 1-thread run is the baseline of the same run. Also checks
+// that both thread counts end in the same state.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cxxopts.hpp>
@@ -26,11 +28,8 @@ Timing time_run(const bench::Workload& w, unsigned threads) {
   auto e = make_engine("cpu", {.threads = threads});
   e->load(w.image);
   const auto t0 = std::chrono::steady_clock::now();
-  const RunResult r = e->run({.max_cycles = w.max_cycles, .until_quiescent = true});
+  bench::run_workload(*e, w, w.max_cycles);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (r.reason != StopReason::kCycleLimit && r.reason != StopReason::kQuiescent) {
-    throw Error(w.name + ": run stopped: " + r.describe());
-  }
   return {s, e->cycle(), e->state_hash()};
 }
 
@@ -41,7 +40,9 @@ int main(int argc, char** argv) {
   opts.add_options()("quick", "few cycles: a smoke run")("json", "also write JSON to this file",
                                                          cxxopts::value<std::string>())(
       "threads", "the 'all threads' count (0 = hardware threads)",
-      cxxopts::value<unsigned>()->default_value("0"))("h,help", "show help");
+      cxxopts::value<unsigned>()->default_value("0"))(
+      "workload", "run only the workloads with this name (repeatable)",
+      cxxopts::value<std::vector<std::string>>())("h,help", "show help");
   const auto args = opts.parse(argc, argv);
   if (args.count("help")) {
     std::printf("%s\n", opts.help().c_str());
@@ -55,9 +56,19 @@ int main(int argc, char** argv) {
         .field("benchmark", "cpu_engine")
         .field("hardware_threads", std::thread::hardware_concurrency());
     j.key("results").begin_array();
-    std::printf("%-16s %9s %7s %8s %10s %14s %8s  %s\n", "workload", "PEs", "cycles", "threads", "seconds",
+    const std::vector<bench::Workload> workloads = bench::standard_workloads(args.count("quick") > 0);
+    std::vector<std::string> only;
+    if (args.count("workload")) only = args["workload"].as<std::vector<std::string>>();
+    for (const auto& name : only) {
+      std::string names;
+      for (const auto& w : workloads) names += (names.empty() ? "" : ", ") + w.name;
+      if (std::none_of(workloads.begin(), workloads.end(), [&](const auto& w) { return w.name == name; }))
+        throw Error("--workload " + name + ": no such workload (" + names + ")");
+    }
+    std::printf("%-21s %9s %7s %8s %10s %14s %8s  %s\n", "workload", "PEs", "cycles", "threads", "seconds",
                 "PE-cycles/s", "speedup", "note");
-    for (const auto& w : bench::standard_workloads(args.count("quick") > 0)) {
+    for (const auto& w : workloads) {
+      if (!only.empty() && std::find(only.begin(), only.end(), w.name) == only.end()) continue;
       const Timing one = time_run(w, 1);
       const Timing many = all > 1 ? time_run(w, all) : one;
       if (one.hash != many.hash || one.cycles != many.cycles) {
@@ -66,7 +77,7 @@ int main(int argc, char** argv) {
       const uint64_t pe_cycles = uint64_t(w.image.pe_count()) * one.cycles;
       for (auto [threads, t] : {std::pair{1u, one}, std::pair{all, many}}) {
         const double rate = double(pe_cycles) / t.seconds;
-        std::printf("%-16s %9u %7llu %8u %10.3f %14.4g %8.2f  %s\n", w.name.c_str(), w.image.pe_count(),
+        std::printf("%-21s %9u %7llu %8u %10.3f %14.4g %8.2f  %s\n", w.name.c_str(), w.image.pe_count(),
                     (unsigned long long)one.cycles, threads, t.seconds, rate, one.seconds / t.seconds,
                     w.note.c_str());
         j.begin_object()

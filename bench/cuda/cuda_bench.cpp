@@ -36,11 +36,8 @@ struct Job {
 
 Timing time_run(Engine& e, const Job& job) {
   e.load(job.workload.image);
-  RunRequest q;
-  q.max_cycles = job.workload.max_cycles;
-  q.until_quiescent = job.until_quiescent;
   const auto t0 = std::chrono::steady_clock::now();
-  const RunResult r = e.run(q);
+  const RunResult r = bench::run_workload(e, job.workload, job.workload.max_cycles, job.until_quiescent);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (r.reason != StopReason::kCycleLimit && r.reason != StopReason::kQuiescent) {
     throw Error(job.workload.name + " on " + e.name() + ": run stopped: " + r.describe());

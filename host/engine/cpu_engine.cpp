@@ -1,12 +1,15 @@
-// The CPU reference engine. Each cycle: host streams (serially; they are few), then every PE, split into
-// chunks of rows over persistent threads that meet at a barrier. Determinism needs no care here: the cycle
-// function's contract (model/cycle.h) makes the PE order irrelevant.
+// The CPU reference engine. Each cycle: host streams (serially; they are few), then the PEs that may have
+// something to do (host/engine/activity_map.h: those with work in or next to them), split into chunks of
+// rows over persistent threads that meet at a barrier. Determinism needs no care here: the cycle function's
+// contract (model/cycle.h) makes the PE order irrelevant, and skipping a PE the map leaves out is a no-op.
 #include "host/engine/cpu_engine.h"
 
 #include <algorithm>
 #include <atomic>
-#include <barrier>
 #include <thread>
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#endif
 
 #include "host/engine/activity_map.h"
 #include "host/engine/host_access.h"
@@ -17,6 +20,44 @@
 namespace wafer {
 
 namespace {
+
+// Where the stepping threads meet, twice a cycle. An arriving thread spins for up to `spins` pauses (2000
+// are about 50 us) before it sleeps: a cycle of a mostly idle wafer is a few microseconds of work, and
+// std::barrier's futex sleep and wake-up cost 10-20 us per cycle on the 2-core development VM, several
+// times that work (docs/benchmarks.md). Like libgomp's GOMP_SPINCOUNT, the engine spins only when it has
+// no more threads than the machine has hardware threads: a spinning thread must not hold the core that the
+// thread it waits for needs.
+class SpinBarrier {
+ public:
+  SpinBarrier(unsigned count, int spins) : count_(count), spins_(spins) {}
+  void arrive_and_wait() {
+    const uint32_t phase = phase_.load(std::memory_order_acquire);  // before arriving: it cannot move yet
+    if (arrived_.fetch_add(1, std::memory_order_acq_rel) + 1 == count_) {
+      arrived_.store(0, std::memory_order_relaxed);
+      phase_.store(phase + 1, std::memory_order_release);
+      phase_.notify_all();
+      return;
+    }
+    for (int i = 0; i < spins_; ++i) {
+      if (phase_.load(std::memory_order_acquire) != phase) return;
+      pause();
+    }
+    while (phase_.load(std::memory_order_acquire) == phase) phase_.wait(phase, std::memory_order_acquire);
+  }
+
+ private:
+  static void pause() {
+#if defined(__x86_64__) || defined(__i386__)
+    _mm_pause();
+#else
+    std::this_thread::yield();
+#endif
+  }
+  const unsigned count_;
+  const int spins_;
+  std::atomic<unsigned> arrived_{0};
+  std::atomic<uint32_t> phase_{0};
+};
 
 struct BandResult {
   bool progress = false, pending = false, trapped = false;
@@ -42,6 +83,10 @@ class CpuEngine final : public Engine {
     bands_ = std::max(1u, std::min<unsigned>(threads_, (s_.height + kChunkRows - 1) / kChunkRows));
     results_.assign(bands_, BandResult{});
     activity_.reset(s_, 0);
+    // Each band's scratch on cache lines of its own, whatever the vector's alignment: 64-byte multiples
+    // plus one line of gap.
+    scratch_stride_ = (2 * activity_.words_per_row() + 15) / 16 * 16 + 16;
+    scratch_.assign(size_t(bands_) * scratch_stride_, 0);
   }
 
   RunResult run(const RunRequest& request) override {
@@ -138,7 +183,8 @@ class CpuEngine final : public Engine {
     wafer::check_sram_range(s_, x, y, addr, count);
   }
 
-  // Steps the PEs of every bands_-th chunk of kChunkRows rows, starting at chunk `band`. Chunks are dealt
+  // Steps the PEs of every bands_-th chunk of kChunkRows rows, starting at chunk `band`: in each row, the
+  // words of PEs the activity map names, and records which of them still have work. Chunks are dealt
   // out in turn rather than as one contiguous band per thread because activity usually moves across the
   // grid as a wave (x entering at the top, say): contiguous bands would take turns being busy. Chunks are
   // not thinner because the rows at a chunk's edge clear link registers in the next chunk's cache lines:
@@ -146,24 +192,36 @@ class CpuEngine final : public Engine {
   static constexpr uint32_t kChunkRows = 16;
   void step_band(unsigned band, uint64_t t) {
     BandResult r;
+    const uint32_t words = activity_.words_per_row();
+    uint32_t* masks = &scratch_[size_t(band) * scratch_stride_];
+    uint32_t* busy = masks + words;
+    const ActivityMap::Cycle at = activity_.cycle(int64_t(t));
     for (uint64_t y0 = uint64_t(band) * kChunkRows; y0 < s_.height; y0 += uint64_t(bands_) * kChunkRows) {
       const uint64_t y1 = std::min<uint64_t>(y0 + kChunkRows, s_.height);
       for (uint32_t y = uint32_t(y0); y < y1; ++y) {
-        for (uint32_t seg = 0; seg < activity_.segments_per_row(); ++seg) {
-          if (skip_quiet_ && !activity_.must_step(y, seg, int64_t(t))) continue;
-          const uint32_t x0 = seg * ActivityMap::kSegmentWidth;
-          const uint32_t x1 = std::min(x0 + ActivityMap::kSegmentWidth, s_.width);
-          bool busy = false;
-          for (uint32_t x = x0, p = y * s_.width + x0; x < x1; ++x, ++p) {
-            const StepResult sr = PeCycle(view_, p, x, y, t).run();
+        const ActivityMap::WordRange range =
+            skip_quiet_ ? activity_.step_masks(at, y, masks) : activity_.all_masks(masks);
+        if (range.lo == range.hi) continue;
+        bool any_busy = false;
+        for (uint32_t w = range.lo; w < range.hi; ++w) {
+          const uint32_t x0 = w * ActivityMap::kWordPes;
+          const uint32_t p0 = y * s_.width + x0;
+          uint32_t todo = masks[w], b = 0;
+          while (todo) {
+            const uint32_t i = lowest_bit(todo);
+            todo &= todo - 1;
+            const uint32_t p = p0 + i;
+            const StepResult sr = PeCycle(view_, p, x0 + i, y, t).run();
             r.progress |= sr.progress;
-            busy |= sr.has_work;
+            b |= uint32_t(sr.has_work) << i;
             r.trapped |= (view_.flags[p] & kFlagTrapped) != 0;
           }
-          if (busy) {
-            r.pending = true;
-            activity_.mark(y, seg, int64_t(t));
-          }
+          busy[w] = b;
+          any_busy |= b != 0;
+        }
+        if (any_busy) {
+          r.pending = true;
+          if (skip_quiet_) activity_.record(y, int64_t(t), busy, range);
         }
       }
     }
@@ -193,8 +251,9 @@ class CpuEngine final : public Engine {
 
   void start_workers() {
     if (!workers_.empty() || bands_ <= 1) return;
-    start_ = std::make_unique<std::barrier<>>(bands_);
-    done_ = std::make_unique<std::barrier<>>(bands_);
+    const int spins = bands_ <= std::thread::hardware_concurrency() ? 2000 : 0;
+    start_ = std::make_unique<SpinBarrier>(bands_, spins);
+    done_ = std::make_unique<SpinBarrier>(bands_, spins);
     quit_ = false;
     for (unsigned b = 1; b < bands_; ++b) {
       workers_.emplace_back([this, b] {
@@ -222,9 +281,11 @@ class CpuEngine final : public Engine {
   std::optional<RunResult> stopped_;
   std::vector<BandResult> results_;
   std::vector<std::thread> workers_;
-  std::unique_ptr<std::barrier<>> start_, done_;
+  std::unique_ptr<SpinBarrier> start_, done_;
   std::atomic<bool> quit_{false};
   ActivityMap activity_;
+  std::vector<uint32_t> scratch_;  // per band: the row's step masks, then its busy bits
+  size_t scratch_stride_ = 0;
   bool skip_quiet_ = true;
   uint64_t work_cycle_ = 0;
 };

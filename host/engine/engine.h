@@ -57,7 +57,7 @@ struct Wavelet {
 
 struct EngineOptions {
   unsigned threads = 0;             // CPU engine: 0 = all hardware threads
-  bool skip_quiet_segments = true;  // CPU engine: skip segments with no work near them (activity_map.h)
+  bool skip_quiet_segments = true;  // CPU engine: skip PEs with no work in or next to them (activity_map.h)
   bool debug_sync = false;          // CUDA engine: synchronise and check after every launch
   int device = 0;
 };
