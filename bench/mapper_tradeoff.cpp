@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 #include <vector>
+#include "host/model/split_mix.h"
 
 #include "host/cli/json.h"
 #include "host/engine/engine.h"
@@ -32,19 +33,6 @@
 using namespace wafer;
 
 namespace {
-
-// The test suite's generator (tests/mapper/mapper_test_support.cpp), copied so the benchmark does not
-// link the tests: SplitMix64, 24-bit uniform values, so every weight, bias and input is fp32-exact.
-struct SplitMix {
-  uint64_t s;
-  uint64_t next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double unit() { return double(next() >> 40) / double(1ull << 24); }  // [0, 1)
-};
 
 // One layer N -> M, no activation: weights uniform in [-2^-k, 2^-k) with 2^-k the power of two at or
 // below 1/sqrt(N), bias in [-0.5, 0.5).

@@ -5,26 +5,9 @@
 
 #include "host/kernels/fc_layer.h"
 #include "host/model/error.h"
+#include "host/model/split_mix.h"
 
 namespace wafer {
-
-namespace {
-
-// SplitMix64: a fixed, portable generator, so a seed means the same numbers on every machine.
-struct SplitMix {
-  uint64_t s;
-  uint64_t next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  float uniform() {
-    return float(int32_t(next() >> 40) - (1 << 23)) / float(1 << 23);
-  }  // [-1, 1), exact in fp32
-};
-
-}  // namespace
 
 GemvProblem random_gemv(uint32_t m, uint32_t n, uint64_t seed) {
   GemvProblem g;

@@ -9,24 +9,12 @@
 #include <sstream>
 
 #include "host/model/error.h"
+#include "host/model/split_mix.h"
 
 namespace wafer::mapper {
 namespace {
 
 using nlohmann::json;
-
-// SplitMix64, as host/kernels/gemv.cpp draws: a fixed, portable generator, so a seed means the same
-// weights on every machine.
-struct SplitMix {
-  uint64_t s;
-  uint64_t next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  float uniform() { return float(int32_t(next() >> 40) - (1 << 23)) / float(1 << 23); }  // [-1, 1), exact
-};
 
 // More weights in one layer than the largest wafer holds (900,000 PEs x 48 KiB / 4 B is about 1.1e10):
 // refused before allocating, so that a typo in "out" fails with a message rather than bad_alloc.

@@ -4,23 +4,13 @@
 #include <cmath>
 #include <cstdio>
 
+#include "host/model/split_mix.h"
 #include "mapper/image/pipeline_image.h"
 #include "mapper/place/staircase.h"
 
 namespace wafer::mapper::testing {
 
-namespace {
-struct SplitMix {
-  uint64_t s;
-  uint64_t next() {
-    uint64_t z = (s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-  }
-  double unit() { return double(next() >> 40) / double(1ull << 24); }  // [0, 1), 24 bits: fp32-exact
-};
-}  // namespace
+namespace {}  // namespace
 
 LayerGraph random_graph(const std::vector<uint32_t>& sizes, Activation act, uint64_t seed) {
   std::printf("random_graph seed %llu\n", (unsigned long long)seed);

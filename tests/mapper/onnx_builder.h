@@ -24,6 +24,8 @@
 #include <variant>
 #include <vector>
 
+#include "host/model/split_mix.h"
+
 namespace wafer::test {
 
 // How a float tensor stores its values: float_data / double_data, or little-endian bytes in raw_data.
@@ -72,13 +74,8 @@ struct Attr {
 // stored as float32 holds exactly the values a test computes with.
 inline std::vector<double> random_fp32_values(uint64_t seed, uint64_t n) {
   std::vector<double> v(n);
-  for (double& x : v) {
-    uint64_t z = (seed += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    x = double(int32_t(z >> 40) - (1 << 23)) / double(1 << 23);
-  }
+  wafer::SplitMix r{seed};
+  for (double& x : v) x = r.uniform();
   return v;
 }
 
