@@ -89,11 +89,20 @@ class Driver {
     result_.image = std::move(layout.image);
     for (const auto& inst : layout.instances) {
       std::vector<AsmSymbol> syms;
+      KernelNames names;
+      names.tasks = inst->tasks;
+      names.file = inst->file;
+      names.line_of_pc = inst->line_of_pc;
       for (const auto& v : inst->vars) {
-        if (v.exported) syms.push_back({v.name, v.addr, v.words});
+        if (v.exported) {
+          syms.push_back({v.name, v.addr, v.words});
+          names.symbols.push_back({v.name, v.addr, v.words});
+        }
       }
       result_.exported.push_back(std::move(syms));
+      result_.image.names.push_back(std::move(names));
     }
+    result_.image.color_names = color_names_;
     try {
       result_.image.validate();
     } catch (const Error& e) {
@@ -216,6 +225,7 @@ class Driver {
     b.is_array = c.count != nullptr;
     globals_.define(c.name, b);
     result_.colors.emplace_back(c.name.text, uint32_t(first));
+    color_names_.push_back({c.name.text, uint32_t(first), uint32_t(count)});
   }
 
   void grid(const GridStmt& g, const SourceLoc& at) {
@@ -244,6 +254,7 @@ class Driver {
   std::vector<std::unique_ptr<std::string>> override_files_;
   std::map<std::string, Override> overrides_;
   Scope globals_;
+  std::vector<ColorName> color_names_;  // the image's copy, set once layout has made the image
   std::map<uint32_t, Ident> taken_colors_;
   std::set<uint32_t> literal_colors_;
   bool has_grid_ = false;

@@ -55,6 +55,13 @@ class KernelAssembler {
     check_fits(k_.name.loc);
     out_->kernel.code.reserve(code_len);
     for (const auto& p : pending_) encode(p);
+    out_->file = k_.name.loc.file ? *k_.name.loc.file : "";
+    out_->line_of_pc.assign(out_->kernel.code.size(), 0);
+    for (size_t i = 0; i < pending_.size(); ++i) {  // pending_ is in pc order; an entry spans to the next
+      const uint32_t end = i + 1 < pending_.size() ? pending_[i + 1].pc : uint32_t(out_->kernel.code.size());
+      for (uint32_t pc = pending_[i].pc; pc < end; ++pc) out_->line_of_pc[pc] = pending_[i].at.line;
+    }
+    for (const auto& t : tasks_) out_->tasks.push_back({t.name, t.id});
     for (const auto& e : exports_) {
       bool found = false;
       for (auto& v : out_->vars) {

@@ -25,6 +25,9 @@ struct KernelInstance {
   std::vector<VarInfo> vars;  // in address order
   std::vector<std::pair<uint32_t, std::vector<uint32_t>>>
       initial_data;              // (address, words) from var initialisers
+  std::vector<TaskName> tasks;     // every named task, in declaration order
+  std::string file;                // the source file of the kernel's text
+  std::vector<uint32_t> line_of_pc;  // source line of each instruction (a dset's two share one)
   uint32_t start_mask = 0;       // tasks activated at load ('start')
   uint32_t block_mask = 0;       // tasks blocked at load ('blocked')
   std::unique_ptr<Scope> scope;  // the kernel's names (aliases, variables, tasks) for place blocks

@@ -118,6 +118,7 @@ void StreamBuilder::out_stream(const OutStreamStmt& s, const Scope* scope) {
   out.port = edge_port(s.port, scope, out.x, out.y, what);
   out.capacity = uint64_t(
       int_in(eval(*s.capacity, {scope}), 1, kMaxStreamLength, s.capacity->loc, what + "'s capacity"));
+  out.expect = out.capacity;  // the program's expectation until it says otherwise (`expect N`)
   claim_name(name);
   claim_port(out.x, out.y, out.port, true, name);
   im_.out_streams.push_back(std::move(out));

@@ -173,6 +173,41 @@ bool port_is_off_grid(const Image& im, uint32_t x, uint32_t y, uint32_t port) {
   }
 }
 
+// The names section must describe the kernels it sits next to: a wrong table would make the host write
+// to the wrong words or a report blame the wrong line.
+void check_names(const Image& im) {
+  if (!im.names.empty() && im.names.size() != im.kernels.size()) {
+    throw Error("names: " + std::to_string(im.names.size()) + " kernel entries for " +
+                std::to_string(im.kernels.size()) + " kernels");
+  }
+  for (size_t k = 0; k < im.names.size(); ++k) {
+    const KernelNames& n = im.names[k];
+    const Kernel& kern = im.kernels[k];
+    const std::string what = "names of kernel '" + kern.name + "'";
+    for (const auto& s : n.symbols) {
+      if (uint64_t(s.addr) + s.words > kern.data_words) {
+        throw Error(what + ": symbol '" + s.name + "' words [" + std::to_string(s.addr) + ", " +
+                    std::to_string(uint64_t(s.addr) + s.words) + ") exceed the kernel's " +
+                    std::to_string(kern.data_words) + " data words");
+      }
+    }
+    for (const auto& t : n.tasks) {
+      if (t.id >= uint32_t(kTasks) || kern.entry[t.id] == kUnbound)
+        throw Error(what + ": task '" + t.name + "' has id " + std::to_string(t.id) + ", not a bound task");
+    }
+    if (!n.line_of_pc.empty() && n.line_of_pc.size() != kern.code.size()) {
+      throw Error(what + ": line table has " + std::to_string(n.line_of_pc.size()) + " entries for " +
+                  std::to_string(kern.code.size()) + " instructions");
+    }
+  }
+  for (const auto& c : im.color_names) {
+    if (c.count == 0 || uint64_t(c.color) + c.count > uint64_t(kColors)) {
+      throw Error("color name '" + c.name + "': colors [" + std::to_string(c.color) + ", " +
+                  std::to_string(uint64_t(c.color) + c.count) + ") do not exist (colors 0..23)");
+    }
+  }
+}
+
 }  // namespace
 
 void Image::validate() const {
@@ -257,7 +292,41 @@ void Image::validate() const {
     const std::string what = "output stream '" + s.name + "'";
     check_stream(what, s.x, s.y, s.port, true);
     if (s.capacity == 0) throw Error(what + ": capacity is 0");
+    if (s.expect > s.capacity) {
+      throw Error(what + ": expects " + std::to_string(s.expect) + " wavelets, more than its capacity " +
+                  std::to_string(s.capacity));
+    }
   }
+  check_names(*this);
+}
+
+const SymbolName* Image::symbol(uint32_t kernel, const std::string& name) const {
+  if (kernel >= names.size()) return nullptr;
+  for (const auto& s : names[kernel].symbols) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
+const TaskName* Image::task(uint32_t kernel, const std::string& name) const {
+  if (kernel >= names.size()) return nullptr;
+  for (const auto& t : names[kernel].tasks) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+std::string Image::source_line(uint32_t kernel, uint32_t pc) const {
+  if (kernel >= names.size() || pc >= names[kernel].line_of_pc.size()) return "";
+  return names[kernel].file + ":" + std::to_string(names[kernel].line_of_pc[pc]);
+}
+
+std::string Image::color_name(uint32_t c) const {
+  for (const auto& n : color_names) {
+    if (c >= n.color && c - n.color < n.count)
+      return n.count == 1 ? n.name : n.name + "[" + std::to_string(c - n.color) + "]";
+  }
+  return "";
 }
 
 }  // namespace wafer

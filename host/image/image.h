@@ -70,6 +70,31 @@ struct OutStream {  // fabric -> host: every wavelet the edge PE sends through t
   std::string name;
   uint32_t x = 0, y = 0, port = kWest;
   uint64_t capacity = 0;  // wavelets kept; more is an error (kTrapStreamOverflow)
+  // Wavelets the program expects by the end of a run (0: no expectation). A host that ends a run with
+  // fewer treats it as a failure (`wafer run` exits non-zero); the assembler sets it from `expect N`,
+  // else from the capacity.
+  uint64_t expect = 0;
+};
+
+// Source names, kept so that the host can address a program by its own names (symbols, tasks, colors)
+// and reports can speak them (file:line of a pc). Optional: an image built in C++ may carry none.
+struct SymbolName {  // a variable the kernel exports to the host
+  std::string name;
+  uint32_t addr = 0, words = 0;  // SRAM words [addr, addr + words) of every PE running the kernel
+};
+struct TaskName {  // a named task (data task: id = its color; local task: id 24..31)
+  std::string name;
+  uint32_t id = 0;
+};
+struct KernelNames {
+  std::vector<SymbolName> symbols;
+  std::vector<TaskName> tasks;
+  std::string file;                  // the source file the kernel's text came from ("" = unknown)
+  std::vector<uint32_t> line_of_pc;  // 1-based source line of each instruction (empty = unknown)
+};
+struct ColorName {  // color NAME[count] = first
+  std::string name;
+  uint32_t color = 0, count = 1;
 };
 
 struct Image {
@@ -82,6 +107,8 @@ struct Image {
   std::vector<DsrInit> dsrs;
   std::vector<InStream> in_streams;
   std::vector<OutStream> out_streams;
+  std::vector<KernelNames> names;  // empty, or one per kernel (same index)
+  std::vector<ColorName> color_names;
 
   uint32_t pe_count() const { return width * height; }
   // Words of SRAM per PE the emulation allocates: the highest word any kernel or initialiser uses.
@@ -97,6 +124,14 @@ struct Image {
   void reg(Rect r, uint32_t reg, uint32_t value);
   uint32_t add_in_stream(InStream s);
   uint32_t add_out_stream(OutStream s);
+
+  // Name lookups (names must be present): nullptr when the kernel has no such symbol or task.
+  const SymbolName* symbol(uint32_t kernel, const std::string& name) const;
+  const TaskName* task(uint32_t kernel, const std::string& name) const;
+  // "file:line" of kernel's instruction pc, or "" when the image has no line table for it.
+  std::string source_line(uint32_t kernel, uint32_t pc) const;
+  // The name of color c ("c_in" or "c_row[3]"), or "" when it has none.
+  std::string color_name(uint32_t c) const;
 };
 
 inline constexpr uint32_t port_bit(uint32_t port) {
@@ -104,7 +139,8 @@ inline constexpr uint32_t port_bit(uint32_t port) {
 }
 
 // Versioned binary image file (docs/image-format.md).
-inline constexpr uint32_t kImageVersion = 1;
+// Version 2 adds output streams' `expect` and the source names; version 1 files still load.
+inline constexpr uint32_t kImageVersion = 2;
 void save_image(const Image& image, const std::string& path);
 Image load_image(const std::string& path);  // throws wafer::Error with the file and the offending field
 

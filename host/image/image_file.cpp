@@ -92,6 +92,22 @@ class Reader {
   size_t pos_ = 0;
 };
 
+// Version 2's names section (image.h: KernelNames, ColorName).
+void read_names(Reader& r, Image& im) {
+  im.names.resize(r.count("names kernel count", 8 + 8 + 4 + 8));
+  for (auto& n : im.names) {
+    n.symbols.resize(r.count("symbol count", 12));
+    for (auto& s : n.symbols) s.name = r.str("symbol name"), s.addr = r.u32("symbol addr"), s.words = r.u32("words");
+    n.tasks.resize(r.count("task name count", 8));
+    for (auto& t : n.tasks) t.name = r.str("task name"), t.id = r.u32("task id");
+    n.file = r.str("source file");
+    n.line_of_pc.resize(r.count("line table length", 4));
+    r.bytes(n.line_of_pc.data(), n.line_of_pc.size() * 4, "line table");
+  }
+  im.color_names.resize(r.count("color name count", 12));
+  for (auto& c : im.color_names) c.name = r.str("color name"), c.color = r.u32("color"), c.count = r.u32("count");
+}
+
 }  // namespace
 
 void save_image(const Image& im, const std::string& path) {
@@ -132,7 +148,19 @@ void save_image(const Image& im, const std::string& path) {
   }
   w.u64(im.out_streams.size());
   for (const auto& s : im.out_streams)
-    w.str(s.name), w.u32(s.x), w.u32(s.y), w.u32(s.port), w.u64(s.capacity);
+    w.str(s.name), w.u32(s.x), w.u32(s.y), w.u32(s.port), w.u64(s.capacity), w.u64(s.expect);
+  w.u64(im.names.size());
+  for (const auto& n : im.names) {
+    w.u64(n.symbols.size());
+    for (const auto& s : n.symbols) w.str(s.name), w.u32(s.addr), w.u32(s.words);
+    w.u64(n.tasks.size());
+    for (const auto& t : n.tasks) w.str(t.name), w.u32(t.id);
+    w.str(n.file);
+    w.u64(n.line_of_pc.size());
+    w.bytes(n.line_of_pc.data(), n.line_of_pc.size() * 4);
+  }
+  w.u64(im.color_names.size());
+  for (const auto& c : im.color_names) w.str(c.name), w.u32(c.color), w.u32(c.count);
   w.bytes(kEndMarker, 4);
 
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
@@ -151,9 +179,9 @@ Image load_image(const std::string& path) {
   if (memcmp(magic, kMagic, 8) != 0)
     throw Error(path + ": not a wafer image (bad magic; expected 'WAFERIMG')");
   const uint32_t version = r.u32("version");
-  if (version != kImageVersion) {
+  if (version != 1 && version != kImageVersion) {
     throw Error(path + ": image version " + std::to_string(version) +
-                " is not supported (this wafer reads version " + std::to_string(kImageVersion) + ")");
+                " is not supported (this wafer reads versions 1 and " + std::to_string(kImageVersion) + ")");
   }
   Image im;
   im.width = r.u32("width");
@@ -204,7 +232,9 @@ Image load_image(const std::string& path) {
   for (auto& s : im.out_streams) {
     s.name = r.str("stream name"), s.x = r.u32("x"), s.y = r.u32("y"), s.port = r.u32("port"),
     s.capacity = r.u64("capacity");
+    if (version >= 2) s.expect = r.u64("expect");
   }
+  if (version >= 2) read_names(r, im);
   char end[4];
   r.bytes(end, 4, "end marker");
   if (memcmp(end, kEndMarker, 4) != 0)

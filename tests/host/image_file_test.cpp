@@ -58,12 +58,36 @@ TEST(ImageFile, DamagedFilesGiveClearErrors) {
       << half;
   write("PNG\x89 not an image at all");
   EXPECT_NE(error_of([&] { load_image(path); }).find("not a wafer image"), std::string::npos);
-  std::string v2 = bytes;
-  v2[8] = 2;
-  write(v2);
-  EXPECT_NE(error_of([&] { load_image(path); }).find("image version 2 is not supported"), std::string::npos);
+  std::string v3 = bytes;
+  v3[8] = 3;
+  write(v3);
+  EXPECT_NE(error_of([&] { load_image(path); }).find("image version 3 is not supported"), std::string::npos);
   EXPECT_NE(error_of([&] { load_image(temp_path("does_not_exist")); }).find("cannot open"),
             std::string::npos);
+  std::filesystem::remove(path);
+}
+
+TEST(ImageFile, VersionOneFilesStillLoad) {
+  // A version 1 file is version 2 without output streams' `expect` and without the two names counts.
+  Image im;
+  im.width = 3, im.height = 2;
+  im.route({0, 0, 3, 2}, 1, kWest, port_bit(kEast));
+  const std::string path = temp_path("v1.wimg");
+  save_image(im, path);
+  std::string bytes;
+  {
+    std::ifstream f(path, std::ios::binary);
+    bytes.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  bytes.erase(bytes.size() - 4 - 16, 16);
+  bytes[8] = 1;
+  {
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f << bytes;
+  }
+  const Image back = load_image(path);
+  EXPECT_EQ(back.routes.size(), 1u);
+  EXPECT_TRUE(back.names.empty());
   std::filesystem::remove(path);
 }
 
