@@ -6,7 +6,7 @@
 
 #include "host/model/constants.h"
 #include "host/model/error.h"
-#include "mapper/picture/bitmap_font.h"
+#include "host/picture/bitmap_font.h"
 
 namespace wafer::mapper {
 
@@ -218,11 +218,6 @@ std::vector<LanePath> output_paths(const Plan& p, uint32_t replica, Rect& extent
 }
 
 }  // namespace
-
-Rgb mix(Rgb a, Rgb b, double t) {
-  auto m = [t](uint8_t x, uint8_t y) { return uint8_t(std::lround(x * (1 - t) + y * t)); };
-  return {m(a.r, b.r), m(a.g, b.g), m(a.b, b.b)};
-}
 
 Rgb plan_layer_colour(uint32_t layer, uint32_t replica) {
   const double hue = std::fmod(kFirstHue + layer * kGoldenAngle, 360.0);

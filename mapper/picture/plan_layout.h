@@ -10,10 +10,6 @@
 
 namespace wafer::mapper {
 
-struct PixelBox {
-  uint32_t x = 0, y = 0, w = 0, h = 0;
-};
-
 // A line of text in the bitmap font: (x, y) is the top-left of its first glyph cell.
 struct TextRun {
   std::string text;
@@ -60,8 +56,5 @@ inline constexpr uint32_t kPeGridMinScale = 8;      // pixels per PE from which 
 
 // Throws wafer::Error when the plan has no layers or a region lies outside the grid.
 PlanLayout layout_plan(const LayerGraph& graph, const Plan& plan, const PictureOptions& options);
-
-// a * (1 - t) + b * t, per channel.
-Rgb mix(Rgb a, Rgb b, double t);
 
 }  // namespace wafer::mapper

@@ -3,53 +3,13 @@
 
 #include <algorithm>
 
-#include "mapper/picture/bitmap_font.h"
+#include "host/picture/canvas.h"
 #include "mapper/picture/plan_layout.h"
-#include "mapper/picture/png_file.h"
+#include "host/picture/png_file.h"
 
 namespace wafer::mapper {
 
 namespace {
-
-// An RGB pixel buffer; every drawing call clips to it.
-class Canvas {
- public:
-  Canvas(uint32_t w, uint32_t h, Rgb background) : w_(w), h_(h), rgb_(uint64_t(w) * h * 3) {
-    fill({0, 0, w, h}, background);
-  }
-  void fill(const PixelBox& b, Rgb c) {
-    const uint32_t x1 = std::min<uint64_t>(uint64_t(b.x) + b.w, w_),
-                   y1 = std::min<uint64_t>(uint64_t(b.y) + b.h, h_);
-    for (uint32_t y = b.y; y < y1; ++y) {
-      uint8_t* p = &rgb_[(uint64_t(y) * w_ + b.x) * 3];
-      for (uint32_t x = b.x; x < x1; ++x, p += 3) p[0] = c.r, p[1] = c.g, p[2] = c.b;
-    }
-  }
-  // A frame of thickness t inside the box.
-  void frame(const PixelBox& b, uint32_t t, Rgb c) {
-    if (t == 0) return;
-    fill({b.x, b.y, b.w, t}, c);
-    fill({b.x, b.y + b.h - t, b.w, t}, c);
-    fill({b.x, b.y, t, b.h}, c);
-    fill({b.x + b.w - t, b.y, t, b.h}, c);
-  }
-  void text(const TextRun& t) {
-    uint32_t x = t.x;
-    for (char ch : t.text) {
-      const GlyphRows& g = glyph(ch);
-      for (uint32_t r = 0; r < kGlyphHeight; ++r)
-        for (uint32_t c = 0; c < kGlyphWidth; ++c)
-          if (g[r] >> (kGlyphWidth - 1 - c) & 1)
-            fill({x + c * t.scale, t.y + r * t.scale, t.scale, t.scale}, t.colour);
-      x += kGlyphAdvance * t.scale;
-    }
-  }
-  std::vector<uint8_t> take() { return std::move(rgb_); }
-
- private:
-  uint32_t w_, h_;
-  std::vector<uint8_t> rgb_;
-};
 
 // Lines at every PE's west and north edge inside the box (PE squares of `scale` pixels).
 void draw_pe_grid(Canvas& c, const PixelBox& b, uint32_t scale, Rgb colour) {
@@ -99,13 +59,13 @@ PlanPicture render_plan(const LayerGraph& graph, const Plan& plan, const Picture
     c.fill(r.box, r.region.colour);
     if (l.scale >= kPeGridMinScale) draw_pe_grid(c, r.box, l.scale, mix(r.region.colour, Rgb{0, 0, 0}, 0.12));
     c.frame(r.box, r.region.border, r.region.border_colour);
-    for (const TextRun& t : r.label) c.text(t);
+    for (const TextRun& t : r.label) c.text(t.text, t.x, t.y, t.scale, t.colour);
   }
   for (const LegendSwatch& sw : l.swatches) {
     c.fill(sw.box, sw.fill);
     c.frame(sw.box, 1, sw.border);
   }
-  for (const TextRun& t : l.texts) c.text(t);
+  for (const TextRun& t : l.texts) c.text(t.text, t.x, t.y, t.scale, t.colour);
 
   PlanPicture p;
   p.width = l.width, p.height = l.height;

@@ -21,15 +21,11 @@
 #include <vector>
 
 #include "host/image/image.h"  // Rect
+#include "host/picture/canvas.h"  // Rgb
 #include "mapper/graph.h"
 #include "mapper/plan.h"
 
 namespace wafer::mapper {
-
-struct Rgb {
-  uint8_t r = 0, g = 0, b = 0;
-  friend bool operator==(const Rgb&, const Rgb&) = default;
-};
 
 inline constexpr Rgb kUnusedPeColour{224, 224, 224};  // PEs no layer or output path uses
 inline constexpr Rgb kPictureBackground{255, 255, 255};

@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "host/model/error.h"
-#include "mapper/picture/bitmap_font.h"
+#include "host/picture/bitmap_font.h"
 #include "mapper/picture/plan_layout.h"
 #include "mapper/picture/plan_picture.h"
 

@@ -1,4 +1,4 @@
-#include "mapper/picture/png_file.h"
+#include "host/picture/png_file.h"
 
 #include <png.h>
 
@@ -9,7 +9,7 @@
 
 #include "host/model/error.h"
 
-namespace wafer::mapper {
+namespace wafer {
 
 namespace {
 
@@ -65,4 +65,4 @@ void write_png_rgb(const std::string& path, uint32_t width, uint32_t height,
   }
 }
 
-}  // namespace wafer::mapper
+}  // namespace wafer

@@ -4,11 +4,11 @@
 #include <string>
 #include <vector>
 
-namespace wafer::mapper {
+namespace wafer {
 
 // rgb: width x height pixels, row-major from the top row, 3 bytes (red, green, blue) a pixel. Throws
 // wafer::Error naming the path when the sizes disagree, the file cannot be opened, or libpng fails
 // (libpng's message included); a partly written file is removed.
 void write_png_rgb(const std::string& path, uint32_t width, uint32_t height, const std::vector<uint8_t>& rgb);
 
-}  // namespace wafer::mapper
+}  // namespace wafer

@@ -1,6 +1,6 @@
-#include "mapper/picture/bitmap_font.h"
+#include "host/picture/bitmap_font.h"
 
-namespace wafer::mapper {
+namespace wafer {
 
 namespace {
 
@@ -133,4 +133,4 @@ const GlyphRows& glyph(char c) {
   return table().rows[has_glyph(c) ? static_cast<unsigned char>(c) : '?'];
 }
 
-}  // namespace wafer::mapper
+}  // namespace wafer

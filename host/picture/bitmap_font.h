@@ -1,4 +1,4 @@
-// A small built-in bitmap font for the pictures of a plan (plan_picture.h): 5 x 7 glyphs (capitals and
+// A small built-in bitmap font for the pictures (a plan's, heatmaps): 5 x 7 glyphs (capitals and
 // digits on rows 0..6, the baseline under row 6) plus one descender row for g, j, p, q, y, ',' and ';'.
 // Only what the pictures need: digits, a-z, A-Z, space and . , : ; / + - _ = ( ) [ ] % < > # * ' " ! ? |.
 // Any other character draws as '?'. Glyphs are drawn scaled by an integer factor (one font pixel becomes
@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <string>
 
-namespace wafer::mapper {
+namespace wafer {
 
 inline constexpr uint32_t kGlyphWidth = 5;    // font pixels
 inline constexpr uint32_t kGlyphHeight = 8;   // 7 rows above the baseline plus the descender row
@@ -26,4 +26,4 @@ inline uint32_t text_width(const std::string& text, uint32_t scale) {
   return text.empty() ? 0 : uint32_t(text.size() * kGlyphAdvance - 1) * scale;
 }
 
-}  // namespace wafer::mapper
+}  // namespace wafer
