@@ -1,5 +1,6 @@
 #include "bench/workloads.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "host/asm/assembler.h"
@@ -123,15 +124,95 @@ RunResult run_workload(Engine& engine, const Workload& w, uint64_t max_cycles, b
   return checked(engine.run({.max_cycles = left(), .until_quiescent = until_quiescent}));
 }
 
+Workload fabric_traffic(uint32_t width, uint32_t height, uint32_t wavelets, uint64_t max_cycles) {
+  Image im;
+  im.width = width, im.height = height;
+  constexpr uint32_t kColor = 3;
+  im.route({0, 0, width, height}, kColor, kWest, port_bit(kEast));
+  for (uint32_t y = 0; y < height; ++y) {
+    InStream in;
+    in.name = "row" + std::to_string(y), in.x = 0, in.y = y, in.port = kWest, in.color = kColor;
+    in.payload.resize(wavelets);
+    for (uint32_t i = 0; i < wavelets; ++i) in.payload[i] = y * 65536u + i;
+    im.add_in_stream(std::move(in));
+    OutStream out;
+    out.name = "row" + std::to_string(y) + "_out", out.x = width - 1, out.y = y, out.port = kEast;
+    out.capacity = out.expect = wavelets;
+    im.add_out_stream(std::move(out));
+  }
+  return {"fabric_" + std::to_string(width) + "x" + std::to_string(height), std::move(im), max_cycles,
+          std::to_string(wavelets) + " wavelets per row, west to east through every router, no core runs"};
+}
+
+Workload example_program(const std::string& file, const std::map<std::string, std::string>& params,
+                         uint64_t max_cycles) {
+  std::string name = file.substr(0, file.find('.')), note;
+  for (const auto& [k, v] : params) note += (note.empty() ? "" : " ") + k + "=" + v;
+  Image im = assemble_file(std::string(WAFER_DATA_DIR) + "/programs/" + file, {.overrides = params});
+  return {"example_" + name, std::move(im), max_cycles, file + " " + note};
+}
+
+std::vector<WorkloadSpec> workload_catalog(bool quick) {
+  const uint64_t all = 100000000;
+  auto cap = [quick, all](uint64_t q) { return quick ? q : all; };  // by value: the specs outlive this call
+  std::vector<WorkloadSpec> c;
+  c.push_back({"gemv_64x64", [=] { return gemv_square(64, 16, cap(50)); }});
+  c.push_back({"gemv_256x256", [=] { return gemv_square(256, 16, cap(20)); }});
+  c.push_back({"wse3_gemv_all", [=] { return full_wafer_gemv(cap(5)); }});
+  c.push_back({"wse3_gemv_1pct", [=] { return full_wafer_sparse(1.0, cap(5)); }});
+  c.push_back({"wse3_corner_pipeline", [=] { return wse3_corner_pipeline(quick ? 2 : 200, cap(5)); }});
+  c.push_back({"fabric_64x64", [=] { return fabric_traffic(64, 64, 256, cap(50)); }});
+  c.push_back({"fabric_762x1172", [=] { return fabric_traffic(762, 1172, 64, cap(5)); }});
+  // The examples at sizes that keep a few thousand PEs busy (each program's own limits: summa P <= 12).
+  c.push_back({"example_gemv", [=] {
+                 return example_program("gemv.wasm", {{"M", "512"}, {"N", "512"}, {"P", "64"}, {"Q", "64"}}, cap(50));
+               }});
+  c.push_back({"example_jacobi", [=] {
+                 return example_program("jacobi.wasm", {{"PW", "64"}, {"PH", "64"}, {"T", "4"}, {"ITERS", "20"}},
+                                        cap(50));
+               }});
+  c.push_back({"example_summa",
+               [=] { return example_program("summa.wasm", {{"P", "12"}, {"T", "8"}}, cap(50)); }});
+  c.push_back({"example_allreduce", [=] {
+                 return example_program("allreduce.wasm", {{"PW", "64"}, {"PH", "64"}, {"N", "16"}}, cap(50));
+               }});
+  c.push_back({"example_broadcast", [=] {
+                 return example_program("broadcast.wasm", {{"PW", "64"}, {"PH", "64"}, {"N", "32"}}, cap(50));
+               }});
+  c.push_back({"example_residual", [=] {
+                 return example_program("residual.wasm", {{"M", "256"}, {"N", "256"}, {"P", "32"}, {"Q", "32"}},
+                                        cap(50));
+               }});
+  c.push_back({"example_stream_bandwidth",
+               [=] { return example_program("stream_bandwidth.wasm", {{"N", "65535"}}, cap(50)); }});
+  c.push_back({"wse3_digits_mlp", [=] {
+                 Workload w = mapped_model(std::string(WAFER_DATA_DIR) + "/models/digits_mlp.onnx", 762, 1172,
+                                           quick ? 4 : 360, cap(20));
+                 w.name = "wse3_digits_mlp";
+                 return w;
+               }});
+  return c;
+}
+
 std::vector<Workload> standard_workloads(bool quick) {
   std::vector<Workload> w;
-  const uint64_t all = 100000000;
-  w.push_back(gemv_square(64, 16, quick ? 50 : all));
-  w.push_back(gemv_square(256, 16, quick ? 20 : all));
-  w.push_back(full_wafer_gemv(quick ? 5 : all));
-  w.push_back(full_wafer_sparse(1.0, quick ? 5 : all));
-  w.push_back(wse3_corner_pipeline(quick ? 2 : 200, quick ? 5 : all));
+  for (const auto& spec : workload_catalog(quick)) w.push_back(spec.build());
   return w;
+}
+
+std::vector<WorkloadSpec> select_workloads(bool quick, const std::vector<std::string>& only) {
+  std::vector<WorkloadSpec> all = workload_catalog(quick), out;
+  for (const auto& name : only) {
+    if (std::none_of(all.begin(), all.end(), [&](const auto& s) { return s.name == name; })) {
+      std::string names;
+      for (const auto& s : all) names += (names.empty() ? "" : ", ") + s.name;
+      throw Error("no workload named '" + name + "' (workloads: " + names + ")");
+    }
+  }
+  for (auto& s : all) {
+    if (only.empty() || std::find(only.begin(), only.end(), s.name) != only.end()) out.push_back(std::move(s));
+  }
+  return out;
 }
 
 }  // namespace wafer::bench

@@ -1,6 +1,8 @@
 // The benchmark workloads, shared by the CPU and CUDA benchmarks so both time the same images.
 #pragma once
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,7 +38,29 @@ Workload full_wafer_sparse(double percent, uint64_t cycles);
 // small model mapped on a wse3 wafer (`wafer infer ... --grid wse3`).
 Workload wse3_corner_pipeline(uint32_t samples, uint64_t max_cycles);
 
-// The standard list; `quick` caps cycle counts for a smoke run.
+// Fabric traffic only: every row of a width x height grid carries `wavelets` wavelets from an input
+// stream on the west edge along a pass-through route to an output stream on the east edge; no core runs.
+Workload fabric_traffic(uint32_t width, uint32_t height, uint32_t wavelets, uint64_t max_cycles);
+// An example program of data/programs/ with parameter overrides (a larger size than its defaults).
+Workload example_program(const std::string& file, const std::map<std::string, std::string>& params,
+                         uint64_t max_cycles);
+// A model mapped by the search onto a grid (bench/mapped_workload.cpp): its image for `samples` samples of
+// seeded inputs, run one run() per sample as `wafer infer` runs it.
+Workload mapped_model(const std::string& model_path, uint32_t grid_width, uint32_t grid_height,
+                      uint32_t samples, uint64_t max_cycles);
+
+// The one list of workloads every benchmark draws from (`wafer bench`, wafer_bench_cuda): a name and how
+// to build it, so that a benchmark builds only the workloads it runs. `quick` caps cycle counts for a
+// smoke run.
+struct WorkloadSpec {
+  std::string name;
+  std::function<Workload()> build;
+};
+std::vector<WorkloadSpec> workload_catalog(bool quick);
+// Every workload of the catalog, built.
 std::vector<Workload> standard_workloads(bool quick);
+// The specs named in `only` (all when empty), in catalog order; throws wafer::Error naming an unknown one
+// and listing the names.
+std::vector<WorkloadSpec> select_workloads(bool quick, const std::vector<std::string>& only);
 
 }  // namespace wafer::bench

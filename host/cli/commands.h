@@ -14,6 +14,7 @@ int asm_command(int argc, char** argv);
 int disasm_command(int argc, char** argv);
 int map_command(int argc, char** argv);
 int infer_command(int argc, char** argv);
+int bench_command(int argc, char** argv);
 
 // NAME=VALUE items of --param into assembler overrides (throws on a malformed item).
 AsmParams parse_params(const std::vector<std::string>& items);

@@ -17,7 +17,8 @@ void usage() {
       "  asm PROG    assemble a text program into an image file (-o IMAGE)\n"
       "  disasm IMG  print an image file as program text\n"
       "  map MODEL   place an ONNX model (or JSON layer list) on the wafer: image + plan.json\n"
-      "  infer MODEL map a model and stream a batch (.npy) through it; --check against float64\n");
+      "  infer MODEL map a model and stream a batch (.npy) through it; --check against float64\n"
+      "  bench       the emulator's benchmark suite: PE-cycles per second per workload and engine\n");
 }
 
 }  // namespace
@@ -36,6 +37,7 @@ int main(int argc, char** argv) {
     if (cmd == "asm") return wafer::cli::asm_command(argc - 1, argv + 1);
     if (cmd == "map") return wafer::cli::map_command(argc - 1, argv + 1);
     if (cmd == "infer") return wafer::cli::infer_command(argc - 1, argv + 1);
+    if (cmd == "bench") return wafer::cli::bench_command(argc - 1, argv + 1);
     if (cmd == "disasm") return wafer::cli::disasm_command(argc - 1, argv + 1);
     std::fprintf(stderr, "wafer: unknown command '%s'\n", cmd.c_str());
     usage();
