@@ -1,0 +1,70 @@
+#include "host/cli/observe_options.h"
+
+#include <cstdio>
+
+#include "host/picture/heatmap.h"
+
+namespace wafer::cli {
+
+void add_observe_options(cxxopts::Options& opts) {
+  opts.add_options("observe")("heatmap", "write a heatmap of a per-PE counter to this PNG file",
+                              cxxopts::value<std::string>())(
+      "counter", "the heatmap's counter: busy, stall_fabric_in, stall_fabric_out, stall_slot, stall_thread, "
+                 "router_blocked, wavelets_in, wavelets_out, arith, idle",
+      cxxopts::value<std::string>()->default_value("busy"))(
+      "counters", "print the counters per region (kernel, or layer and replica)");
+}
+
+Observation observe_run(const cxxopts::ParseResult& args, const Engine& engine, uint32_t width, uint32_t height,
+                        const RegionMap& regions, const std::string& title) {
+  Observation o;
+  const bool heatmap = args.count("heatmap") > 0;
+  o.wanted = args.count("counters") > 0 || args.count("json") > 0;
+  if (!heatmap && !o.wanted) return o;
+  const CounterArrays counters = read_counters(engine, width, height);
+  o.cycles = counters.cycles;
+  if (heatmap) {
+    const std::string name = args["counter"].as<std::string>();
+    HeatmapInput in;
+    in.width = width, in.height = height;
+    in.values = counter_values(counters, name);
+    in.present.resize(regions.of_pe.size());
+    for (size_t p = 0; p < regions.of_pe.size(); ++p) in.present[p] = regions.of_pe[p] >= 0;
+    in.title = title + ", " + std::to_string(counters.cycles) + " cycles";
+    in.quantity = name + " (cycles or wavelets per PE)";
+    write_heatmap_png(in, args["heatmap"].as<std::string>());
+  }
+  if (o.wanted) o.regions = sum_regions(counters, regions);
+  return o;
+}
+
+std::string region_table(const Observation& o) {
+  std::string s;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-32s %8s %7s %9s %9s %7s %8s %7s %12s %12s\n", "region", "PEs", "busy", "stall_in",
+                "stall_out", "slot", "thread", "idle", "wavelets_in", "wavelets_out");
+  s += line;
+  for (const auto& r : o.regions) {
+    const double pc = double(r.pes) * double(o.cycles);
+    auto f = [&](uint64_t v) { return pc > 0 ? 100.0 * double(v) / pc : 0.0; };
+    std::snprintf(line, sizeof line, "%-32.32s %8llu %6.1f%% %8.1f%% %8.1f%% %6.1f%% %7.1f%% %6.1f%% %12llu %12llu\n",
+                  r.name.c_str(), (unsigned long long)r.pes, f(r.sums[kCtrBusy]), f(r.sums[kCtrStallFabricIn]),
+                  f(r.sums[kCtrStallFabricOut]), f(r.sums[kCtrStallSlot]), f(r.sums[kCtrStallThread]), f(r.idle),
+                  (unsigned long long)r.sums[kCtrWaveletsIn], (unsigned long long)r.sums[kCtrWaveletsOut]);
+    s += line;
+  }
+  return s;
+}
+
+nlohmann::json region_json(const Observation& o) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& r : o.regions) {
+    nlohmann::json c;
+    for (uint32_t k = 0; k < kCounterCount; ++k) c[counter_name(k)] = r.sums[k];
+    c["idle"] = r.idle;
+    a.push_back({{"name", r.name}, {"pes", r.pes}, {"pe_cycles", r.pes * o.cycles}, {"counters", c}});
+  }
+  return a;
+}
+
+}  // namespace wafer::cli

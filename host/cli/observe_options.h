@@ -1,0 +1,30 @@
+// What `wafer run` and `wafer infer` share for seeing inside a finished run: a heatmap of one per-PE
+// counter (--heatmap FILE.png, --counter NAME) and the counters summed per region (--counters: per kernel,
+// or per layer and replica for a mapped model), as a table and as JSON.
+#pragma once
+#include <cxxopts.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "host/engine/counter_report.h"
+
+namespace wafer::cli {
+
+void add_observe_options(cxxopts::Options& opts);
+
+// After the run: writes the heatmap when asked (title: what ran), and returns the per-region counters
+// (always computed when --counters or --json is given; empty otherwise). Throws wafer::Error on an unknown
+// counter name or an unwritable file.
+struct Observation {
+  std::vector<RegionCounters> regions;
+  uint64_t cycles = 0;
+  bool wanted = false;
+};
+Observation observe_run(const cxxopts::ParseResult& args, const Engine& engine, uint32_t width, uint32_t height,
+                        const RegionMap& regions, const std::string& title);
+
+// "region  PEs  busy  stall_fabric_in ... idle" with each column as a fraction of the region's PE-cycles.
+std::string region_table(const Observation& o);
+nlohmann::json region_json(const Observation& o);
+
+}  // namespace wafer::cli
