@@ -157,6 +157,31 @@ class CpuEngine final : public Engine {
     for (uint64_t i = 0; i < k; ++i) out[i] = {s_.out_data_pay[o.offset + i], s_.out_data_meta[o.offset + i]};
     return out;
   }
+  void read_state(const StateChunkFn& f) const override {
+    require_loaded();
+    const_cast<MachineState&>(s_).for_each_array(
+        [&](const char* name, void* data, uint64_t count, uint32_t elem, uint32_t) { chunks(f, name, data, count * elem); });
+  }
+  void write_state(const StateChunkFn& f, uint64_t cycle) override {
+    require_loaded();
+    stop_workers();
+    s_.for_each_array(
+        [&](const char* name, void* data, uint64_t count, uint32_t elem, uint32_t) { chunks(f, name, data, count * elem); });
+    cycle_ = cycle;
+    stopped_.reset();
+    // The map's history (who had work in the two cycles before the dump) is not in the state. The work
+    // flags alone should do (activity_map.h: a PE with a wavelet in flight still has work), but resuming
+    // is rare and a wrong map would lose a wavelet silently, so every PE counts as busy in both cycles
+    // and the first two cycles after a resume step every PE (stepping an idle PE is a no-op).
+    activity_.reset(s_, int64_t(cycle_));
+    for (uint32_t y = 0; y < s_.height; ++y) {
+      for (uint32_t x = 0; x < s_.width; ++x) {
+        activity_.mark_pe(x, y, int64_t(cycle_));
+        activity_.mark_pe(x, y, int64_t(cycle_) - 1);
+      }
+    }
+  }
+
   std::vector<uint64_t> counter_totals() const override {
     std::vector<uint64_t> t(kCounterCount, 0);
     for (uint32_t c = 0; c < kCounterCount; ++c) {
@@ -172,6 +197,11 @@ class CpuEngine final : public Engine {
   MachineState snapshot() const override { return s_; }
 
  private:
+  static void chunks(const StateChunkFn& f, const char* name, void* data, uint64_t bytes) {
+    for (uint64_t off = 0; off < bytes; off += kStateChunkBytes)
+      f(name, bytes, off, static_cast<char*>(data) + off, std::min(kStateChunkBytes, bytes - off));
+    if (bytes == 0) f(name, 0, 0, data, 0);  // every array is named, empty or not
+  }
   void require_loaded() const {
     if (s_.n == 0) throw Error("no image loaded");
   }

@@ -2,6 +2,7 @@
 // Engines are created by name from an explicit table (make_engine); there is no self-registration.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -90,6 +91,17 @@ class Engine {
   virtual std::vector<uint64_t> counter_per_pe(Counter c) const = 0;
 
   virtual uint64_t state_hash() const = 0;
+
+  // The mutable state as a stream of chunks, for state dumps (host/engine/state_file.h): every array of
+  // MachineState::for_each_array in that order, each in chunks of at most kStateChunkBytes, so that a dump
+  // of a full wafer never needs a second copy of the machine. f(array, array bytes, offset, data, bytes).
+  using StateChunkFn =
+      std::function<void(const char* array, uint64_t array_bytes, uint64_t offset, void* data, uint64_t bytes)>;
+  static constexpr uint64_t kStateChunkBytes = 64ull << 20;
+  virtual void read_state(const StateChunkFn& f) const;
+  // The reverse, on a loaded image of the same shape: f fills each chunk; then the engine sets its cycle
+  // counter and rebuilds what it derives from the state. Engines that cannot throw wafer::Error.
+  virtual void write_state(const StateChunkFn& f, uint64_t cycle);
   // Copies the whole state out, for exact engine-vs-engine comparison.
   virtual MachineState snapshot() const = 0;
 };

@@ -142,6 +142,7 @@ inline constexpr uint32_t port_bit(uint32_t port) {
 // Version 2 adds output streams' `expect` and the source names; version 1 files still load.
 inline constexpr uint32_t kImageVersion = 2;
 void save_image(const Image& image, const std::string& path);
+std::string image_bytes(const Image& image);  // the file's bytes, in memory
 Image load_image(const std::string& path);  // throws wafer::Error with the file and the offending field
 
 const char* port_name(uint32_t port);

@@ -110,7 +110,7 @@ void read_names(Reader& r, Image& im) {
 
 }  // namespace
 
-void save_image(const Image& im, const std::string& path) {
+std::string image_bytes(const Image& im) {
   Writer w;
   w.bytes(kMagic, 8);
   w.u32(kImageVersion);
@@ -162,10 +162,14 @@ void save_image(const Image& im, const std::string& path) {
   w.u64(im.color_names.size());
   for (const auto& c : im.color_names) w.str(c.name), w.u32(c.color), w.u32(c.count);
   w.bytes(kEndMarker, 4);
+  return w.data();
+}
 
+void save_image(const Image& im, const std::string& path) {
+  const std::string bytes = image_bytes(im);
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (!f) throw Error(path + ": cannot open for writing");
-  f.write(w.data().data(), std::streamsize(w.data().size()));
+  f.write(bytes.data(), std::streamsize(bytes.size()));
   if (!f) throw Error(path + ": write failed");
 }
 
