@@ -14,6 +14,7 @@
 #include "host/engine/activity_map.h"
 #include "host/engine/host_access.h"
 #include "host/engine/reports.h"
+#include "host/engine/trace.h"
 #include "host/model/cycle.h"
 #include "host/model/error.h"
 
@@ -95,9 +96,13 @@ class CpuEngine final : public Engine {
     if (auto r = result_without_running(stopped_, limits)) return *r;
     RunProgress progress;
     start_workers();
+    if (request.trace) request.trace->begin(s_, cycle_);
     while (true) {
       const CycleSummary summary = step_cycle();
       ++cycle_;
+      if (request.trace) request.trace->after_cycle(s_, cycle_);  // the workers wait at the barrier
+      if (request.progress_every && cycle_ % request.progress_every == 0 && request.on_progress)
+        request.on_progress(cycle_);
       const uint64_t watched =
           limits.output_stream >= 0 && size_t(limits.output_stream) < s_.out_received.size()
               ? s_.out_received[limits.output_stream]

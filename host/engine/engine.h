@@ -16,12 +16,19 @@ namespace wafer {
 enum class StopReason { kCycleLimit, kQuiescent, kOutputs, kTrap, kStall };
 const char* stop_reason_name(StopReason r);
 
+class TraceRecorder;  // host/engine/trace.h
+
 struct RunRequest {
   uint64_t max_cycles = 1000000;  // stop after this many cycles in this call
   bool until_quiescent = false;   // stop when nothing is in flight and nothing is runnable
   int32_t output_stream = -1;     // with output_count: stop once this stream has received K elements
   uint64_t output_count = 0;
   uint64_t watchdog_cycles = 10000;  // stop with a stall report after this many cycles without progress
+  // Observation, off by default and then free: a recorder called after every cycle (CPU engine only; the
+  // CUDA engine refuses it), and a callback every `progress_every` cycles with the cycle count reached.
+  TraceRecorder* trace = nullptr;
+  std::function<void(uint64_t cycle)> on_progress = nullptr;
+  uint64_t progress_every = 0;
 };
 
 struct TrapReport {
