@@ -72,3 +72,7 @@ wafer_cli_error_test(cli.run_write_too_many_words "symbol 'a' has 6 words per PE
 set_tests_properties(cli.run_write_too_many_words PROPERTIES FIXTURES_REQUIRED wafer_seven_npy)
 add_test(NAME cli.make_seven_npy COMMAND $<TARGET_FILE:wafer_make_npy> ${WAFER_NPY_DIR}/seven.npy 1 1 1 7)
 set_tests_properties(cli.make_seven_npy PROPERTIES FIXTURES_SETUP wafer_seven_npy)
+wafer_cli_error_test(cli.run_trap_fails "failed: trap at PE\\(0,0\\) cycle 1: SRAM access out of range"
+  run ${PROJECT_SOURCE_DIR}/tests/runtime/trap_or_stall.wasm)
+wafer_cli_error_test(cli.run_stall_fails "failed: stall: no progress for 50 cycles"
+  run ${PROJECT_SOURCE_DIR}/tests/runtime/trap_or_stall.wasm --param STALL=1 --watchdog 50)
