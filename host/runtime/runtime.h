@@ -1,12 +1,13 @@
 // The host API a user drives (docs/host-api.md): the SDK's SdkRuntime over any Engine.
 //
 //   wafer::Runtime rt("cpu");
-//   rt.load("data/programs/gemv.wasm", {{"M", "32"}});
-//   rt.memcpy_h2d("A", {0, 0, 4, 4}, a_blocks, wafer::Order::kRowMajor);
-//   rt.launch("start");                                  // a local task, by name, on every PE that has it
-//   wafer::RunOutcome r = rt.run();                      // until quiescent; r.failure() says what went wrong
-//   std::vector<float> y = rt.memcpy_d2h_f32("y", {0, 0, 4, 1});
+//   rt.load("data/programs/summa.wasm", {{"P", "4"}, {"T", "4"}});
+//   rt.memcpy_h2d("A", wafer::Rect{0, 0, 4, 4}, a_tiles);       // 16 floats per PE, row-major [y][x][k]
+//   rt.memcpy_h2d("B", wafer::Rect{0, 0, 4, 4}, b_tiles);
+//   wafer::RunOutcome r = rt.run();                           // until quiescent; r.failure() says what failed
+//   std::vector<float> c = rt.memcpy_d2h_f32("C", wafer::Rect{0, 0, 4, 4});
 //
+// (summa's task starts at load; rt.launch("add", rect) starts a local task that waits for the host.)
 // Copies move a PxQ rectangle of per-PE arrays in the SDK's row-major or column-major order
 // (host/runtime/rect_copy.h), float32 or uint32 (the bits are copied, never converted). Symbols, tasks and
 // streams are found by their source names (Image::names); an image built in C++ carries none, and every
