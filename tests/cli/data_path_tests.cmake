@@ -76,3 +76,12 @@ wafer_cli_error_test(cli.run_trap_fails "failed: trap at PE\\(0,0\\) cycle 1: SR
   run ${PROJECT_SOURCE_DIR}/tests/runtime/trap_or_stall.wasm)
 wafer_cli_error_test(cli.run_stall_fails "failed: stall: no progress for 50 cycles"
   run ${PROJECT_SOURCE_DIR}/tests/runtime/trap_or_stall.wasm --param STALL=1 --watchdog 50)
+
+# --input: a stream's values from a file (big-endian float64, rounded to float32), through y = 0.5 x.
+set(WAFER_NPY_FIXTURES ${PROJECT_SOURCE_DIR}/tests/io/fixtures)
+add_test(NAME cli.run_input_stream COMMAND ${WAFER_BIN} run ${PROJECT_SOURCE_DIR}/data/programs/stream_bandwidth.wasm
+         --param N=6 --input in_x=${WAFER_NPY_FIXTURES}/numpy_be_f8_2d.npy)
+set_tests_properties(cli.run_input_stream PROPERTIES
+  PASS_REGULAR_EXPRESSION "output 'out_y': 6 wavelet\\(s\\) -1.25 -0.75 -0.25 0.25 0.75 1.25\n")
+wafer_cli_error_test(cli.run_u32_refuses_fractions "numpy_be_f8_2d.npy: value -2.500000 at index 0 is not a uint32"
+  run ${WAFER_COPY_GRID} --param GW=5 --param GH=5 --dtype u32 --write a@0,0,3x2=${WAFER_NPY_FIXTURES}/numpy_be_f8_2d.npy)
