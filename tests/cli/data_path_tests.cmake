@@ -85,3 +85,11 @@ set_tests_properties(cli.run_input_stream PROPERTIES
   PASS_REGULAR_EXPRESSION "output 'out_y': 6 wavelet\\(s\\) -1.25 -0.75 -0.25 0.25 0.75 1.25\n")
 wafer_cli_error_test(cli.run_u32_refuses_fractions "numpy_be_f8_2d.npy: value -2.500000 at index 0 is not a uint32"
   run ${WAFER_COPY_GRID} --param GW=5 --param GH=5 --dtype u32 --write a@0,0,3x2=${WAFER_NPY_FIXTURES}/numpy_be_f8_2d.npy)
+
+# Names travel in the image file: the same round trip on copy_grid assembled to a .wimg first.
+add_test(NAME cli.data_path_on_an_image COMMAND sh -c
+  "d=${WAFER_NPY_DIR}/image && mkdir -p $d && $<TARGET_FILE:wafer> asm ${WAFER_COPY_GRID} --param GW=7 --param GH=5 -o $d/grid.wimg > /dev/null && \
+   $<TARGET_FILE:wafer_make_npy> $d/in.npy 11 5 7 6 row && \
+   $<TARGET_FILE:wafer> run $d/grid.wimg --write a@0,0,7x5=$d/in.npy --launch add@0,0,7x5 --read b@0,0,7x5=$d/out.npy && \
+   cmp $d/in.npy $d/out.npy && echo IMAGE-ROUNDTRIP-EXACT")
+set_tests_properties(cli.data_path_on_an_image PROPERTIES PASS_REGULAR_EXPRESSION "IMAGE-ROUNDTRIP-EXACT")
