@@ -43,7 +43,13 @@ std::vector<DataOption> take_data_options(std::vector<char*>& argv) {
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string arg = argv[i];
     bool taken = false;
-    for (const char* name : {"input", "write", "launch", "read"}) {
+    if (arg == "--dump-at") {
+      if (i + 2 >= argv.size()) throw Error("--dump-at needs two values: CYCLE FILE");
+      out.push_back({"dump-at", argv[i + 1], argv[i + 2]});
+      i += 2;
+      continue;
+    }
+    for (const char* name : {"input", "write", "launch", "read", "trace"}) {
       const std::string flag = std::string("--") + name;
       if (arg == flag) {
         if (i + 1 >= argv.size()) throw Error(flag + " needs a value");

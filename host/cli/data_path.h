@@ -35,12 +35,13 @@ struct LaunchSpec {  // TASK[@RECT]
 };
 LaunchSpec parse_launch_spec(const std::string& text);
 
-// --input, --write, --launch and --read as they appear on the command line, taken out of argv before
-// cxxopts sees it: cxxopts would split their values at the commas of a RECT, and would lose the relative
-// order of writes and launches.
+// --input, --write, --launch, --read and --trace as they appear on the command line, taken out of argv
+// before cxxopts sees it: cxxopts would split their values at the commas of a RECT, and would lose the
+// relative order of writes and launches. Also --dump-at CYCLE FILE, whose two values cxxopts cannot take.
 struct DataOption {
-  std::string name;  // "input", "write", "launch", "read"
+  std::string name;  // "input", "write", "launch", "read", "trace"; "dump-at" (CYCLE FILE: two values)
   std::string value;
+  std::string value2 = {};  // dump-at's FILE
 };
 std::vector<DataOption> take_data_options(std::vector<char*>& argv);
 

@@ -56,15 +56,4 @@ std::string region_table(const Observation& o) {
   return s;
 }
 
-nlohmann::json region_json(const Observation& o) {
-  nlohmann::json a = nlohmann::json::array();
-  for (const auto& r : o.regions) {
-    nlohmann::json c;
-    for (uint32_t k = 0; k < kCounterCount; ++k) c[counter_name(k)] = r.sums[k];
-    c["idle"] = r.idle;
-    a.push_back({{"name", r.name}, {"pes", r.pes}, {"pe_cycles", r.pes * o.cycles}, {"counters", c}});
-  }
-  return a;
-}
-
 }  // namespace wafer::cli

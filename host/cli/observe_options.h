@@ -3,7 +3,6 @@
 // or per layer and replica for a mapped model), as a table and as JSON.
 #pragma once
 #include <cxxopts.hpp>
-#include <nlohmann/json.hpp>
 #include <string>
 
 #include "host/engine/counter_report.h"
@@ -25,6 +24,5 @@ Observation observe_run(const cxxopts::ParseResult& args, const Engine& engine, 
 
 // "region  PEs  busy  stall_fabric_in ... idle" with each column as a fraction of the region's PE-cycles.
 std::string region_table(const Observation& o);
-nlohmann::json region_json(const Observation& o);
 
 }  // namespace wafer::cli

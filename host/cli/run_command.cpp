@@ -9,7 +9,11 @@
 #include "host/asm/assembler.h"
 #include "host/cli/commands.h"
 #include "host/cli/data_path.h"
+#include "host/cli/observe_options.h"
+#include "host/cli/progress.h"
 #include "host/cli/run_summary.h"
+#include "host/engine/state_file.h"
+#include "host/engine/trace.h"
 #include "host/model/error.h"
 #include "host/runtime/runtime.h"
 
@@ -66,7 +70,17 @@ int run_command(int argc, char** argv) {
       "order", "row (row-major, default) or col (column-major): --write and --read that name none",
       cxxopts::value<std::string>()->default_value("row"))(
       "dtype", "f32 (default) or u32 for --input, --write, --read and written outputs",
-      cxxopts::value<std::string>()->default_value("f32"))("json", "print JSON")("h,help", "show help");
+      cxxopts::value<std::string>()->default_value("f32"))(
+      "trace", "X,Y,WxH: record what the PEs of this rectangle do, cycle by cycle (CPU engine)",
+      cxxopts::value<std::string>())(
+      "trace-out", "where --trace writes (Chrome trace event JSON: ui.perfetto.dev, chrome://tracing)",
+      cxxopts::value<std::string>()->default_value("trace.json"))(
+      "trace-limit", "events --trace records at most", cxxopts::value<uint64_t>()->default_value("1000000"))(
+      "dump-at", "CYCLE FILE: stop at CYCLE, save the machine state to FILE and exit (docs/state-file.md)",
+      cxxopts::value<std::string>())(
+      "resume", "continue from a state FILE saved by --dump-at (same program and parameters)",
+      cxxopts::value<std::string>())("json", "print JSON")("h,help", "show help");
+  add_observe_options(opts);
   opts.parse_positional({"file"});
   opts.positional_help("FILE");
   const auto args = opts.parse(int(rest.size()), rest.data());
@@ -82,7 +96,20 @@ int run_command(int argc, char** argv) {
   std::vector<std::pair<std::optional<CopySpec>, std::optional<LaunchSpec>>> before;
   std::vector<CopySpec> reads;
   std::vector<std::string> inputs;
+  std::optional<Rect> trace_rect;
+  std::optional<std::pair<uint64_t, std::string>> dump_at;
   for (const DataOption& d : data) {
+    if (d.name == "trace") trace_rect = parse_rect(d.value);
+    if (d.name == "dump-at") {
+      size_t used = 0;
+      uint64_t cycle = 0;
+      try {
+        cycle = std::stoull(d.value, &used);
+      } catch (const std::exception&) {
+      }
+      if (used == 0 || used != d.value.size()) throw Error("--dump-at '" + d.value + "': expected a cycle count, then a file");
+      dump_at = {cycle, d.value2};
+    }
     if (d.name == "write") before.push_back({parse_copy_spec(d.value, "--write"), std::nullopt});
     if (d.name == "launch") before.push_back({std::nullopt, parse_launch_spec(d.value)});
     if (d.name == "read") reads.push_back(parse_copy_spec(d.value, "--read"));
@@ -94,18 +121,56 @@ int run_command(int argc, char** argv) {
   for (const std::string& in : inputs) set_input_from_npy(program, in, dtype);
   Runtime rt(args["engine"].as<std::string>(), {.threads = args["threads"].as<unsigned>()});
   rt.load(std::move(program));
+  if (args.count("resume")) {
+    rt.resume(args["resume"].as<std::string>());
+    std::printf("resumed at cycle %llu from %s\n", (unsigned long long)rt.cycle(), args["resume"].as<std::string>().c_str());
+  }
   for (const auto& [write, launch] : before) {
     if (write) write_from_npy(rt, *write, order, dtype);
     if (launch) rt.launch(launch->task, launch->rect);
   }
 
-  const auto t0 = std::chrono::steady_clock::now();
-  const RunOutcome outcome = rt.run({.max_cycles = args["max-cycles"].as<uint64_t>(),
-                                     .until_quiescent = true,
-                                     .watchdog_cycles = args["watchdog"].as<uint64_t>()});
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const RunResult& r = outcome.result;
   const Image& im = rt.image();
+  std::optional<TraceRecorder> trace;
+  if (trace_rect) {
+    if (rt.engine().name() != std::string("cpu")) throw Error("--trace records on the CPU engine only (--engine cpu)");
+    trace.emplace(im, *trace_rect, args["trace-limit"].as<uint64_t>());
+  }
+  uint64_t max_cycles = args["max-cycles"].as<uint64_t>();
+  if (dump_at) {
+    if (dump_at->first < rt.cycle())
+      throw Error("--dump-at " + std::to_string(dump_at->first) + ": the run is already at cycle " + std::to_string(rt.cycle()));
+    max_cycles = std::min(max_cycles, dump_at->first - rt.cycle());
+  }
+  ProgressLine progress(im.pe_count(), 0, ProgressLine::on_terminal() && !args.count("json"));
+  const auto t0 = std::chrono::steady_clock::now();
+  const RunOutcome outcome = rt.run({.max_cycles = max_cycles,
+                                     .until_quiescent = true,
+                                     .watchdog_cycles = args["watchdog"].as<uint64_t>(),
+                                     .trace = trace ? &*trace : nullptr,
+                                     .on_progress = [&](uint64_t c) { progress.update(c); },
+                                     .progress_every = 1024});
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  progress.finish();
+  const RunResult& r = outcome.result;
+  if (trace) {
+    trace->write(args["trace-out"].as<std::string>(), rt.cycle());
+    std::printf("trace: %llu event(s) of PEs (%u,%u) %ux%u written to %s%s\n", (unsigned long long)trace->events(),
+                trace_rect->x, trace_rect->y, trace_rect->w, trace_rect->h, args["trace-out"].as<std::string>().c_str(),
+                trace->cut() ? (" (cut at cycle " + std::to_string(trace->cut_cycle()) + " by --trace-limit)").c_str() : "");
+  }
+  if (dump_at) {
+    rt.save_state(dump_at->second);
+    if (rt.cycle() < dump_at->first && r.reason != StopReason::kCycleLimit) {
+      std::printf("the run ended at cycle %llu (%s), before cycle %llu; ", (unsigned long long)rt.cycle(),
+                  stop_reason_name(r.reason), (unsigned long long)dump_at->first);
+    }
+    std::printf("saved the machine state at cycle %llu to %s (continue with --resume %s)\n",
+                (unsigned long long)rt.cycle(), dump_at->second.c_str(), dump_at->second.c_str());
+    return r.reason == StopReason::kTrap || r.reason == StopReason::kStall ? 1 : 0;
+  }
+  const Observation observed = observe_run(args, rt.engine(), im.width, im.height, regions_by_kernel(im),
+                                           args["file"].as<std::string>());
 
   // Reads and output files are written even after a failure: they are what one looks at to see why.
   std::vector<std::string> written;
@@ -147,6 +212,14 @@ int run_command(int argc, char** argv) {
     j.end_array();
     j.key("files").begin_array();
     for (const std::string& w : written) j.value(w);
+    j.end_array();
+    j.key("regions").begin_array();  // counters per kernel (counter_report.h)
+    for (const RegionCounters& rc : observed.regions) {
+      j.begin_object().field("name", rc.name).field("pes", rc.pes).field("pe_cycles", rc.pes * observed.cycles);
+      j.key("counters").begin_object();
+      for (uint32_t k = 0; k < kCounterCount; ++k) j.field(counter_name(k), rc.sums[k]);
+      j.field("idle", rc.idle).end_object().end_object();
+    }
     j.end_array().end_object();
     std::printf("%s\n", j.str().c_str());
   } else {
@@ -167,6 +240,8 @@ int run_command(int argc, char** argv) {
       std::printf("\n");
     }
     for (const std::string& w : written) std::printf("wrote %s\n", w.c_str());
+    if (args.count("counters")) std::printf("%s", region_table(observed).c_str());
+    if (args.count("heatmap")) std::printf("wrote %s\n", args["heatmap"].as<std::string>().c_str());
   }
   if (!failure.empty()) {
     std::fprintf(stderr, "wafer run: failed: %s\n", failure.c_str());

@@ -18,6 +18,7 @@ constexpr uint32_t kMargin = 12;
 constexpr uint32_t kTargetMapSide = 512;  // pixels the longer grid side aims for on small grids
 constexpr uint32_t kMaxScale = 64;
 constexpr uint32_t kBarWidth = 18;
+constexpr uint32_t kPeEdgeMinScale = 8;  // pixels per PE from which PE edges are drawn
 
 // Short, exact-enough labels: integers as integers, others with 4 significant digits.
 std::string label(double v) {
@@ -85,7 +86,13 @@ Heatmap render_heatmap(const HeatmapInput& in) {
       if (h.scale == 1) {
         c.set(h.map_x + x, h.map_y + y, colour);
       } else {
-        c.fill({h.map_x + x * h.scale, h.map_y + y * h.scale, h.scale, h.scale}, colour);
+        const uint32_t px = h.map_x + x * h.scale, py = h.map_y + y * h.scale;
+        c.fill({px, py, h.scale, h.scale}, colour);
+        if (h.scale >= kPeEdgeMinScale) {  // a lighter top and left edge: PEs of equal value stay apart
+          const Rgb edge = mix(colour, kBackground, 0.35);
+          c.fill({px, py, h.scale, 1}, edge);
+          c.fill({px, py, 1, h.scale}, edge);
+        }
       }
     }
   }

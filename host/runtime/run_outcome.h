@@ -3,6 +3,7 @@
 // ended a quiescent run with fewer wavelets than the program expects (OutStream::expect).
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,10 @@ struct RunOptions {
   uint64_t watchdog_cycles = 10000;
   std::string output_stream = {};  // with output_count: stop once this stream has received that many wavelets
   uint64_t output_count = 0;
+  // Observation (RunRequest's): a trace recorder (CPU engine), a callback every progress_every cycles.
+  TraceRecorder* trace = nullptr;
+  std::function<void(uint64_t cycle)> on_progress = nullptr;
+  uint64_t progress_every = 0;
 };
 
 struct ShortStream {

@@ -2,6 +2,7 @@
 
 #include <bit>
 
+#include "host/engine/state_file.h"
 #include "host/model/error.h"
 #include "host/model/state.h"
 
@@ -254,7 +255,10 @@ RunOutcome Runtime::run(const RunOptions& options) {
   const Image& im = program_.image();
   RunRequest req{.max_cycles = options.max_cycles,
                  .until_quiescent = options.until_quiescent,
-                 .watchdog_cycles = options.watchdog_cycles};
+                 .watchdog_cycles = options.watchdog_cycles,
+                 .trace = options.trace,
+                 .on_progress = options.on_progress,
+                 .progress_every = options.progress_every};
   if (!options.output_stream.empty()) {
     req.output_stream = int32_t(out_stream_index(im, options.output_stream));
     req.output_count = options.output_count;
@@ -269,6 +273,16 @@ RunOutcome Runtime::run(const RunOptions& options) {
     }
   }
   return out;
+}
+
+void Runtime::save_state(const std::string& path) const {
+  require_loaded();
+  save_state_file(*engine_, program_.image(), path);
+}
+
+void Runtime::resume(const std::string& path) {
+  require_loaded();
+  load_state_file(*engine_, program_.image(), path);
 }
 
 std::vector<Wavelet> Runtime::output(const std::string& name) const {

@@ -71,6 +71,11 @@ class Runtime {
   // Runs with the stop conditions; the outcome says whether the run succeeded (RunOutcome::failure).
   RunOutcome run(const RunOptions& options = {});
 
+  // State dumps (host/engine/state_file.h, docs/state-file.md): the whole machine to a file, and back into
+  // the same program (a resumed run ends bit-identical to one never interrupted).
+  void save_state(const std::string& path) const;
+  void resume(const std::string& path);
+
   // What output stream `name` received so far (at most its capacity), and the same as float32 / uint32.
   std::vector<Wavelet> output(const std::string& name) const;
   std::vector<float> output_f32(const std::string& name) const;
