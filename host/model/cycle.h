@@ -703,12 +703,17 @@ class PeCycle {
     uint32_t used = 0;
     int first_moved = -1;
     bool blocked = false;
-    // Non-empty colors in round-robin order: first, first + 1, ..., 23, then 0, ..., first - 1.
-    uint32_t todo_hi = nonempty & (0xFFFFFFFFu << first), todo_lo = nonempty & ~(0xFFFFFFFFu << first);
-    while (todo_hi | todo_lo) {
-      uint32_t& todo = todo_hi ? todo_hi : todo_lo;
-      const uint32_t color = lowest_bit(todo);
+    // Non-empty colors in round-robin order: first, first + 1, ..., 23, then 0, ..., first - 1. One mask
+    // rotated right by `first` (bit i = color first + i, wrapping): a reference chosen at run time between
+    // two masks would force them into a local-memory stack frame on the GPU. rr only ever holds a color
+    // (< kColors); a larger value orders from color 0, as masking with ~0u << first did.
+    const uint32_t rot = first < uint32_t(kColors) ? first : 0u;
+    const uint32_t all = (1u << kColors) - 1u;
+    uint32_t todo = ((nonempty >> rot) | (nonempty << (uint32_t(kColors) - rot))) & all;
+    while (todo != 0) {
+      const uint32_t bit = lowest_bit(todo);
       todo &= todo - 1;
+      const uint32_t color = bit + rot < uint32_t(kColors) ? bit + rot : bit + rot - uint32_t(kColors);
       const uint32_t tx = route_tx(route_of(color));
       bool ok = (tx & used) == 0 && tx != 0;
       uint32_t q[kDirs];
