@@ -105,7 +105,9 @@ run() {
   cd "$BUNDLE"
   {
     echo "gpu_check run: $(date -u +%FT%TZ) on $(hostname), bundle commit $(tr '\n' ' ' <commit)"
-    nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used --format=csv,noheader 2>&1 || true
+    if command -v nvidia-smi >/dev/null; then
+      nvidia-smi --query-gpu=name,driver_version,memory.total,memory.used --format=csv,noheader 2>&1 || true
+    fi
   } | tee -a "$OUT/summary.txt"
   FAILED=0
   # First: is there a device at all? Without one every other step would only repeat that.
