@@ -136,6 +136,10 @@ class CudaEngine final : public Engine {
     std::vector<uint32_t>().swap(s.sram);
     host_ = std::move(s);
     held_bytes_ = plan.total();
+    if (launch_.graph_at_load && launch_.use_graph && !debug_sync_) {
+      graph_.build(state_.view(), control_.as<DeviceControl>(), {launch_.block_size, launch_.permute_threads},
+                   launch_.batch_cycles, stream_);
+    }
   }
 
   RunResult run(const RunRequest& request) override {

@@ -119,17 +119,18 @@ run() {
   fi
   local sanitizer
   sanitizer=$(command -v compute-sanitizer || echo /usr/local/cuda/bin/compute-sanitizer)
-  # Budget (s): 10 + 170 + 140 + 30 + 90 + 40 = 480 at most: under 8 minutes. $OUT gets 8 files, the most
+  # Budget (s): 10 + 150 + 120 + 30 + 80 + 90 = 480 at most: 8 minutes. $OUT gets 8 files, the most
   # that come back: summary.txt, six logs, bench.json.
-  step cuda_tests 170 bin/wafer_cuda_tests --gtest_filter='-CudaFullWafer.*:CudaMappedModels.*'
+  step cuda_tests 150 bin/wafer_cuda_tests --gtest_filter='-CudaFullWafer.*:CudaMappedModels.*'
   # The full 762 x 1172 wafer: the CPU reference side takes most of this step (all hardware threads).
-  step cuda_tests_wafer 140 bin/wafer_cuda_tests --gtest_filter='CudaFullWafer.*:CudaMappedModels.*'
+  step cuda_tests_wafer 120 bin/wafer_cuda_tests --gtest_filter='CudaFullWafer.*:CudaMappedModels.*'
   step cpu_vs_cuda_run 30 bash -c compare_engines
   # Small grids only: memcheck slows kernels down many times. racecheck would see nothing (it checks shared
   # memory, which the engine does not use): the CPU race checker (tests/race) covers the global state.
-  step memcheck 90 "$sanitizer" --tool memcheck --error-exitcode 9 bin/wafer_cuda_tests \
+  step memcheck 80 "$sanitizer" --tool memcheck --error-exitcode 9 bin/wafer_cuda_tests \
     --gtest_filter='CudaCopyMode.*:RunError.*:CudaStops.SameCycleSameReportAsCpu:CudaLaunch.PermutedThreadOrderGivesIdenticalState'
-  step bench 40 bin/wafer_bench_cuda --quick --json "$OUT/bench.json"
+  # --quick: few cycles per workload; the traffic columns record one cycle of a full wafer.
+  step bench 90 bin/wafer_bench_cuda --quick --traffic-pe-cycles 1000000 --json "$OUT/bench.json"
   echo "failed steps: $FAILED" | tee -a "$OUT/summary.txt"
   [ "$FAILED" -eq 0 ]
 }

@@ -50,7 +50,7 @@ template <class T>
 class RecordedArray {
  public:
   RecordedArray() = default;
-  RecordedArray(T* p, const char* name, AccessLog* log) : p_(p), array_(log->add_array(name)), log_(log) {}
+  RecordedArray(T* p, const char* name, AccessLog* log) : p_(p), array_(log->add_array(name, sizeof(T))), log_(log) {}
   ElementRef<T> operator[](uint64_t i) const { return ElementRef<T>(p_, array_, i, log_); }
 
  private:
