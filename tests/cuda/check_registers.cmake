@@ -13,6 +13,10 @@ separate_arguments(flag_list UNIX_COMMAND "${FLAGS}")
 set(failures "")
 foreach(arch_entry ${ARCHS})
   string(REGEX REPLACE "-.*" "" arch "${arch_entry}")  # 90-real, 90-virtual -> 90
+  if(NOT arch MATCHES "^[0-9]+$")
+    message(STATUS "${arch_entry}: not a numbered architecture; checking sm_90 in its place")
+    set(arch 90)
+  endif()
   execute_process(
     COMMAND ${NVCC} -std=c++20 -I${SOURCE_DIR} -arch=sm_${arch} ${flag_list} -Xptxas -v -c
             ${SOURCE_DIR}/cuda/step_kernels.cu -o ${CMAKE_CURRENT_BINARY_DIR}/check_registers_sm_${arch}.o
