@@ -14,15 +14,25 @@ namespace wafer {
 // read(): wait for them and return the run control's progress.
 // Never enqueues more cycles than max_cycles leaves: the surplus would be no-op launches, but a short run
 // (tests step one cycle at a time) should not pay for a whole batch of them.
-template <class Enqueue, class Read>
-RunProgress run_batches(uint64_t max_cycles, uint32_t batch_cycles, Enqueue&& enqueue, Read&& read) {
+// resync(): called (once) when enqueue or read throws, before the error propagates. Batches before the
+// failing one may have run on the device, so the host's cycle count (and with it the double-buffer parity of
+// the next run) must be brought in line with the device's, or the engine marked as needing a reload;
+// resync must not throw.
+template <class Enqueue, class Read, class Resync>
+RunProgress run_batches(uint64_t max_cycles, uint32_t batch_cycles, Enqueue&& enqueue, Read&& read,
+                        Resync&& resync) {
   RunProgress progress;
-  while (progress.stop == kRunOn) {
-    const uint32_t batch = uint32_t(std::min<uint64_t>(batch_cycles, max_cycles - progress.cycles_done));
-    // after_cycle stops at max_cycles, so a zero batch here would mean a run that never ends.
-    if (batch == 0) throw Error("internal: run control did not stop at the cycle limit");
-    enqueue(batch, batch == batch_cycles);
-    progress = read();
+  try {
+    while (progress.stop == kRunOn) {
+      const uint32_t batch = uint32_t(std::min<uint64_t>(batch_cycles, max_cycles - progress.cycles_done));
+      // after_cycle stops at max_cycles, so a zero batch here would mean a run that never ends.
+      if (batch == 0) throw Error("internal: run control did not stop at the cycle limit");
+      enqueue(batch, batch == batch_cycles);
+      progress = read();
+    }
+  } catch (...) {
+    resync();
+    throw;
   }
   return progress;
 }

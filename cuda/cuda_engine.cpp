@@ -23,9 +23,11 @@ namespace wafer {
 namespace {
 
 void check_launch_config(const CudaLaunchConfig& c) {
-  if (c.block_size < 32 || c.block_size > 1024 || c.block_size % 32 != 0) {
-    throw Error("CUDA launch: block size " + std::to_string(c.block_size) +
-                " must be a multiple of 32 in [32, 1024] (the step kernel votes per full warp)");
+  if (c.block_size < 32 || c.block_size > kStepKernelMaxBlock || c.block_size % 32 != 0) {
+    throw Error("CUDA launch: block size " + std::to_string(c.block_size) + " must be a multiple of 32 in [32, " +
+                std::to_string(kStepKernelMaxBlock) +
+                "] (the step kernel votes per full warp, and is compiled for blocks of at most " +
+                std::to_string(kStepKernelMaxBlock) + " threads)");
   }
   if (c.batch_cycles == 0) throw Error("CUDA launch: batch_cycles must be at least 1");
 }
@@ -46,13 +48,13 @@ class CycleGraph {
     exec_ = nullptr;
     graph_ = nullptr;
   }
-  void build(const MachineView& view, DeviceControl* control, uint32_t block_size, uint32_t cycles,
+  void build(const MachineView& view, DeviceControl* control, const StepLaunch& launch, uint32_t cycles,
              cudaStream_t stream) {
     reset();
     // Thread-local capture: another thread's CUDA calls (a second engine) neither join nor break it.
     WAFER_CUDA_CHECK(cudaStreamBeginCapture(stream, cudaStreamCaptureModeThreadLocal));
     try {
-      for (uint32_t i = 0; i < cycles; ++i) enqueue_cycle(view, control, block_size, stream, false);
+      for (uint32_t i = 0; i < cycles; ++i) enqueue_cycle(view, control, launch, stream, false);
     } catch (...) {
       cudaGraph_t broken = nullptr;
       (void)cudaStreamEndCapture(stream, &broken);
@@ -78,8 +80,19 @@ class CudaEngine final : public Engine {
     if (!info.present) throw Error(info.why_not);
     device_name_ = "device " + std::to_string(options.device) + " (" + info.name + ")";
     WAFER_CUDA_CHECK(cudaSetDevice(device_));
+    // The driver's figure for the compiled kernel, which is what a launch is held to (kStepKernelMaxBlock
+    // is what the build asked for).
+    const std::string refusal = step_block_refusal(launch.block_size, step_kernel_limits(launch.permute_threads));
+    if (!refusal.empty()) throw Error(refusal);
     WAFER_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
-    control_ = DeviceBuffer(sizeof(DeviceControl));
+    // A throwing constructor runs no destructor: give the stream back here.
+    try {
+      control_ = DeviceBuffer(sizeof(DeviceControl));
+    } catch (...) {
+      (void)cudaStreamDestroy(stream_);
+      stream_ = nullptr;
+      throw;
+    }
   }
   ~CudaEngine() override {
     (void)cudaSetDevice(device_);  // the buffers belong to this engine's device
@@ -109,6 +122,7 @@ class CudaEngine final : public Engine {
     host_ = MachineState{};
     cycle_ = 0;
     stopped_.reset();
+    needs_reload_.clear();
     // The exact figure against what is free now that the old state is gone.
     require_fits(plan, s.width, s.height, s.sram_words, free_device_bytes(), device_name_);
     state_.upload(s, stream_);
@@ -122,10 +136,15 @@ class CudaEngine final : public Engine {
     std::vector<uint32_t>().swap(s.sram);
     host_ = std::move(s);
     held_bytes_ = plan.total();
+    if (launch_.graph_at_load && launch_.use_graph && !debug_sync_) {
+      graph_.build(state_.view(), control_.as<DeviceControl>(), {launch_.block_size, launch_.permute_threads},
+                   launch_.batch_cycles, stream_);
+    }
   }
 
   RunResult run(const RunRequest& request) override {
     require_loaded();
+    require_consistent();
     const RunLimits limits = run_limits(request, host_.out_info.size());
     if (auto r = result_without_running(stopped_, limits)) return *r;
     select_device();
@@ -135,23 +154,29 @@ class CudaEngine final : public Engine {
     auto* control = control_.as<DeviceControl>();
     WAFER_CUDA_CHECK(cudaMemcpyAsync(control, &c, sizeof c, cudaMemcpyHostToDevice, stream_));
     const bool graphs = launch_.use_graph && !debug_sync_;
+    const StepLaunch step{launch_.block_size, launch_.permute_threads};
+    uint32_t batches = 0;
     const RunProgress progress = run_batches(
         limits.max_cycles, launch_.batch_cycles,
         [&](uint32_t cycles, bool whole) {
           if (graphs && whole) {
-            if (!graph_.ready()) graph_.build(state_.view(), control, launch_.block_size, cycles, stream_);
+            if (!graph_.ready()) graph_.build(state_.view(), control, step, cycles, stream_);
             graph_.launch(stream_);
           } else {
             for (uint32_t i = 0; i < cycles; ++i) {
-              enqueue_cycle(state_.view(), control, launch_.block_size, stream_, debug_sync_);
+              enqueue_cycle(state_.view(), control, step, stream_, debug_sync_);
             }
           }
         },
         [&] {
           WAFER_CUDA_CHECK(cudaMemcpyAsync(&c, control, sizeof c, cudaMemcpyDeviceToHost, stream_));
           WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+          if (++batches == launch_.test_fail_after_batches) {
+            throw Error("injected failure after " + std::to_string(batches) + " batches (test hook)");
+          }
           return c.progress;
-        });
+        },
+        [&]() noexcept { resync_after_error(); });
     cycle_ += progress.cycles_done;
     // Traps and stalls are rare and their reports read the whole state: download it then, not per batch.
     std::optional<MachineState> stopped_state;
@@ -164,6 +189,31 @@ class CudaEngine final : public Engine {
 
   uint64_t cycle() const override {
     return cycle_;
+  }
+
+  // After a failed run: the batches that did run advanced the device's cycle count (and the parity of the
+  // link buffers with it). Read it back so the next run starts on the device's cycle; if even that fails,
+  // the host cannot know where the device is, and every later call must say so until a reload.
+  void resync_after_error() noexcept {
+    try {
+      graph_.reset();  // a graph from a broken capture or context is not to be replayed
+      DeviceControl c{};
+      WAFER_CUDA_CHECK(cudaMemcpyAsync(&c, control_.get(), sizeof c, cudaMemcpyDeviceToHost, stream_));
+      WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+      cycle_ = c.cycle;
+      // A trap or stall during the failed run has no report here; the host cannot build one without the
+      // state, so the engine asks for a reload rather than run on from a stopped machine.
+      if (c.progress.stop == kStopTrap || c.progress.stop == kStopStall)
+        needs_reload_ = "the machine stopped (" + std::string(c.progress.stop == kStopTrap ? "trap" : "stall") +
+                        ") during a run that failed";
+    } catch (const std::exception& e) {
+      needs_reload_ = std::string("the device's cycle count could not be read after an error (") + e.what() + ")";
+    } catch (...) {
+      needs_reload_ = "the device's cycle count could not be read after an error";
+    }
+  }
+  void require_consistent() const {
+    if (!needs_reload_.empty()) throw Error("CUDA engine needs a reload: " + needs_reload_);
   }
 
   // SRAM word w of PE p is at [w * n + p]: `count` words of one PE are a column of a pitched 2D array
@@ -305,6 +355,7 @@ class CudaEngine final : public Engine {
   uint64_t held_bytes_ = 0;  // plan total of the loaded image
   uint64_t cycle_ = 0;
   std::optional<RunResult> stopped_;
+  std::string needs_reload_;  // why the host no longer knows the device's state ("" = it does)
 };
 
 }  // namespace

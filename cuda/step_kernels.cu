@@ -7,13 +7,20 @@ namespace wafer {
 
 namespace {
 
+// __launch_bounds__(kStepKernelMaxBlock): ptxas must fit a block of that many threads in one SM's
+// registers, which caps the step kernel at 76 registers (118 without on sm_90), no stack, no spills
+// (docs/cuda-engine.md, "Registers and occupancy"; tests/cuda/check_registers.cmake pins it).
 // __grid_constant__: the view is read through a reference inside PeCycle; without it, taking the address of
 // a kernel parameter would copy the ~400-byte view to local memory in every thread.
-__global__ void step_kernel(const __grid_constant__ MachineView v, DeviceControl* control) {
+// kPermuted (debug): threads step PEs in ThreadOrder's scattered order; the normal kernel pays nothing for it.
+template <bool kPermuted>
+__global__ void __launch_bounds__(kStepKernelMaxBlock)
+    step_kernel(const __grid_constant__ MachineView v, DeviceControl* control, ThreadOrder order) {
   // Uniform across the grid: either every thread returns here or none does, so the warp votes below always
   // see full warps (the block size is a multiple of 32).
   if (control->progress.stop != kRunOn) return;
-  const uint64_t i = uint64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  uint64_t i = uint64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  if constexpr (kPermuted) i = ordered_thread(order, i);
   const uint32_t mine = step_thread(v, i, control->cycle);
   // OR is order-independent, so atomics here cannot make results depend on scheduling (DESIGN.md 3). One
   // vote per bit per warp and one atomic per warp that has something to report: idle warps cost no atomics.
@@ -39,12 +46,27 @@ __global__ void activate_kernel(const __grid_constant__ MachineView v, Rect rect
 
 }  // namespace
 
-void enqueue_cycle(const MachineView& view, DeviceControl* control, uint32_t block_size, cudaStream_t stream,
-                   bool debug_sync) {
+StepKernelLimits step_kernel_limits(bool permuted) {
+  cudaFuncAttributes a{};
+  if (permuted) {
+    WAFER_CUDA_CHECK(cudaFuncGetAttributes(&a, step_kernel<true>));
+  } else {
+    WAFER_CUDA_CHECK(cudaFuncGetAttributes(&a, step_kernel<false>));
+  }
+  return {uint32_t(a.maxThreadsPerBlock), uint32_t(a.numRegs), uint64_t(a.localSizeBytes)};
+}
+
+void enqueue_cycle(const MachineView& view, DeviceControl* control, const StepLaunch& launch,
+                   cudaStream_t stream, bool debug_sync) {
   const uint64_t threads = cycle_threads(view);
-  const uint32_t blocks = uint32_t((threads + block_size - 1) / block_size);
-  step_kernel<<<blocks, block_size, 0, stream>>>(view, control);
-  WAFER_CUDA_CHECK_LAUNCH(step_kernel, debug_sync);
+  const uint32_t blocks = uint32_t((threads + launch.block_size - 1) / launch.block_size);
+  if (launch.permuted) {
+    step_kernel<true><<<blocks, launch.block_size, 0, stream>>>(view, control, permuted_order(threads));
+    WAFER_CUDA_CHECK_LAUNCH(step_kernel<true>, debug_sync);
+  } else {
+    step_kernel<false><<<blocks, launch.block_size, 0, stream>>>(view, control, ThreadOrder{});
+    WAFER_CUDA_CHECK_LAUNCH(step_kernel<false>, debug_sync);
+  }
   run_control_kernel<<<1, 1, 0, stream>>>(control, view.out_received, view.out_count);
   WAFER_CUDA_CHECK_LAUNCH(run_control_kernel, debug_sync);
 }

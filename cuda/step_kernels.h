@@ -10,6 +10,7 @@
 // that runs past a stop condition changes nothing: the machine stops at exactly the CPU engine's cycle.
 #pragma once
 #include <cstdint>
+#include <string>
 
 #include <cuda_runtime_api.h>
 
@@ -19,10 +20,38 @@
 
 namespace wafer {
 
+// The largest block the step kernel is compiled for (its __launch_bounds__): ptxas keeps the registers low
+// enough for a block of this size to fit an SM, and a larger block cannot launch. 768 = 24 warps: 76
+// registers with no spills on sm_80..sm_90 (docs/cuda-engine.md, "Registers and occupancy").
+inline constexpr uint32_t kStepKernelMaxBlock = 768;
+
+// What the driver says about the compiled step kernel (cudaFuncGetAttributes).
+struct StepKernelLimits {
+  uint32_t max_threads_per_block = 0;
+  uint32_t registers = 0;
+  uint64_t local_bytes = 0;  // stack frame + spills per thread
+};
+// Needs a device; throws through WAFER_CUDA_CHECK.
+StepKernelLimits step_kernel_limits(bool permuted = false);
+
+// "" when the step kernel can launch blocks of `block` threads, else the refusal, with the figures.
+inline std::string step_block_refusal(uint32_t block, const StepKernelLimits& k) {
+  if (block <= k.max_threads_per_block) return "";
+  return "CUDA launch: block size " + std::to_string(block) + " exceeds the step kernel's limit of " +
+         std::to_string(k.max_threads_per_block) + " threads per block (it uses " + std::to_string(k.registers) +
+         " registers per thread)";
+}
+
+// How step_kernel is launched: threads per block, and the debug order of threads (ThreadOrder).
+struct StepLaunch {
+  uint32_t block_size = 256;
+  bool permuted = false;
+};
+
 // Enqueues one cycle (both launches) and checks each launch (WAFER_CUDA_CHECK_LAUNCH with debug_sync).
 // Legal inside stream capture when debug_sync is false.
-void enqueue_cycle(const MachineView& view, DeviceControl* control, uint32_t block_size, cudaStream_t stream,
-                   bool debug_sync);
+void enqueue_cycle(const MachineView& view, DeviceControl* control, const StepLaunch& launch,
+                   cudaStream_t stream, bool debug_sync);
 
 // The SDK's launch, in copy mode: activate local task `task` on every PE of `rect` (clipped by the caller).
 void enqueue_activate(const MachineView& view, Rect rect, uint32_t task, cudaStream_t stream,

@@ -3,6 +3,7 @@
 // on the CPU, in scrambled thread orders and with batches that run past a stop, against the CPU engine.
 #pragma once
 #include <cstdint>
+#include <numeric>
 
 #include "host/model/cycle.h"
 #include "host/model/hd.h"
@@ -49,6 +50,33 @@ WAFER_HD inline uint32_t step_thread(const MachineView& v, uint64_t i, uint64_t 
   }
   return (progress ? kSummaryProgress : 0u) | (pending ? kSummaryPending : 0u) |
          (trapped ? kSummaryTrapped : 0u);
+}
+
+// Debug launch option (CudaLaunchConfig::permute_threads): thread i of a cycle steps what thread
+// order(i) would own, a bijection of [0, threads) that scatters PEs and streams across warps and blocks. The
+// cycle function's contract makes every order give the same state; tests/cuda compares the two in lockstep,
+// so a hidden dependence on which PEs share a warp or run first shows up as a difference. i -> (i * mul + add)
+// mod threads is a bijection whenever gcd(mul, threads) == 1; threads past `threads` (the grid is rounded up
+// to whole blocks) keep their index and own nothing.
+struct ThreadOrder {
+  uint64_t threads = 0;
+  uint64_t mul = 1;
+  uint64_t add = 0;
+};
+WAFER_HD inline uint64_t ordered_thread(const ThreadOrder& o, uint64_t i) {
+  // i < threads < 2^33 and mul < threads: the product fits in 64 bits.
+  return i < o.threads ? (i * o.mul + o.add) % o.threads : i;
+}
+// A scattering order: mul near threads / golden ratio (neighbouring threads land far apart), coprime to
+// threads; add shifts thread 0 away from PE 0.
+inline ThreadOrder permuted_order(uint64_t threads) {
+  ThreadOrder o{threads, 1, 0};
+  if (threads < 3) return o;
+  uint64_t mul = uint64_t(double(threads) * 0.6180339887) | 1u;
+  while (std::gcd(mul, threads) != 1) mul += 2;
+  o.mul = mul % threads;
+  o.add = threads / 3;
+  return o;
 }
 
 // After every thread of a cycle has ORed its bits into c.summary: the CPU engine's after_cycle on the same

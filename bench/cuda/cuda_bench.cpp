@@ -1,7 +1,10 @@
 // CUDA engine throughput against the CPU engine, on the same workloads in one run: PE-cycles per second of
-// each, their ratio, whether both ended in the same state, bytes of device memory moved per PE-cycle (the
-// floor of traffic_model.h) and the bandwidth that implies against a device-to-device copy measured in the
-// same run. Prints a table and JSON (bench/results/ keeps them with the device, the commit and the command).
+// each, their ratio, whether both ended in the same state, bytes per active and idle PE-cycle counted by
+// recording the first cycles' accesses on the CPU (traffic_model.h) and the bandwidth that implies against
+// a device-to-device copy measured in the same run. Only run() is timed: loading, graph capture (done at
+// load, CudaLaunchConfig::graph_at_load) and the first launches (a warm-up run) are not. Prints a table and
+// JSON (bench/results/ keeps them with the device, the commit and the command). --traffic-only prints the
+// traffic columns without a GPU.
 #include <chrono>
 #include <cstdio>
 #include <cxxopts.hpp>
@@ -27,6 +30,7 @@ struct Timing {
   uint64_t cycles = 0;
   uint64_t hash = 0;
   std::string stop;
+  bool ended = false;  // warm-up only: the whole workload ran (quiescent or at its cycle limit)
 };
 
 struct Job {
@@ -34,6 +38,7 @@ struct Job {
   bool until_quiescent = true;
 };
 
+// Loads (for CUDA: upload and graph capture), then times the run alone.
 Timing time_run(Engine& e, const Job& job) {
   e.load(job.workload.image);
   const auto t0 = std::chrono::steady_clock::now();
@@ -43,6 +48,27 @@ Timing time_run(Engine& e, const Job& job) {
     throw Error(job.workload.name + " on " + e.name() + ": run stopped: " + r.describe());
   }
   return {s, e.cycle(), e.state_hash(), stop_reason_name(r.reason)};
+}
+
+// The warm-up: the workload's first cycles (at most `cycles`), untimed.
+Timing warm_up(Engine& e, const Job& job, uint64_t cycles) {
+  Job warm = job;
+  warm.workload.max_cycles = std::min<uint64_t>(job.workload.max_cycles, cycles);
+  Timing t = time_run(e, warm);
+  t.ended = t.stop == stop_reason_name(StopReason::kQuiescent) || e.cycle() >= job.workload.max_cycles;
+  return t;
+}
+
+// Traffic recorded from where the warm-up left the engine (past a long workload's start-up), or from the
+// start when the warm-up already ran the whole workload. `release` frees the engine's memory first (the CPU
+// engine's state is as large as the copy being recorded).
+bench::TrafficSample sample_job(std::unique_ptr<Engine>& e, const Job& job, const Timing& warm, uint64_t budget,
+                                bool release) {
+  if (warm.ended) e->load(job.workload.image);
+  const uint64_t at = e->cycle();
+  MachineState state = e->snapshot();
+  if (release) e.reset();
+  return bench::sample_traffic(std::move(state), at, job.workload.image, job.workload.max_cycles - at, budget);
 }
 
 // The commit measured, "+dirty" when the tree has changes: results must name what produced them.
@@ -88,7 +114,10 @@ int main(int argc, char** argv) {
       "batch", "cycles per host round trip", cxxopts::value<uint32_t>()->default_value("256"))(
       "no-graph", "launch cycles one by one instead of replaying a CUDA graph")(
       "copy-mib", "buffer size of the copy-bandwidth measurement",
-      cxxopts::value<uint64_t>()->default_value("1024"))("h,help", "show help");
+      cxxopts::value<uint64_t>()->default_value("1024"))(
+      "traffic-pe-cycles", "PE-cycles of each workload's start to record for the traffic columns",
+      cxxopts::value<uint64_t>()->default_value("4000000"))(
+      "traffic-only", "print each workload's recorded traffic (no GPU needed) and stop")("h,help", "show help");
   const auto args = opts.parse(argc, argv);
   if (args.count("help")) {
     std::printf("%s\n", opts.help().c_str());
@@ -96,6 +125,28 @@ int main(int argc, char** argv) {
   }
   std::string command;
   for (int i = 0; i < argc; ++i) command += (i ? " " : "") + std::string(argv[i]);
+  const bool quick = args.count("quick") > 0;
+  const uint64_t traffic_budget = args["traffic-pe-cycles"].as<uint64_t>();
+  std::vector<Job> jobs;
+  for (auto& w : bench::standard_workloads(quick)) jobs.push_back({std::move(w), true});
+  jobs.push_back(idle_wafer(quick ? 20 : 2000));
+  const uint64_t warm_cycles = 2ull * args["batch"].as<uint32_t>();
+  if (args.count("traffic-only")) {
+    // The CPU engine plays the GPU's part: the same warm-up, the same state to record from.
+    unsigned threads = args["cpu-threads"].as<unsigned>();
+    std::printf("%-22s %8s %8s %6s %7s %8s %8s %8s\n", "workload", "PEs", "from", "rec", "act%", "B/act", "B/idle",
+                "B/PE-c");
+    for (const Job& job : jobs) {
+      auto cpu = make_engine("cpu", EngineOptions{.threads = threads});
+      const Timing warm = warm_up(*cpu, job, warm_cycles);
+      const bench::TrafficSample t = sample_job(cpu, job, warm, traffic_budget, true);
+      std::printf("%-22s %8llu %8llu %6llu %7.2f %8.1f %8.1f %8.1f\n", job.workload.name.c_str(),
+                  (unsigned long long)job.workload.image.pe_count(), (unsigned long long)t.first_cycle,
+                  (unsigned long long)t.cycles, 100.0 * t.active_fraction(), t.bytes_per_active, t.bytes_per_idle,
+                  t.bytes_per_pe_cycle());
+    }
+    return 0;
+  }
   const int device = args["device"].as<int>();
   const CudaDeviceInfo info = cuda_device_info(device);
   if (!info.present) {
@@ -105,8 +156,8 @@ int main(int argc, char** argv) {
   unsigned cpu_threads = args["cpu-threads"].as<unsigned>();
   if (cpu_threads == 0) cpu_threads = std::max(1u, std::thread::hardware_concurrency());
   const bool with_cpu = args.count("no-cpu") == 0;
-  const bool quick = args.count("quick") > 0;
   CudaLaunchConfig launch;
+  launch.graph_at_load = true;  // capture is load's cost, not the run's
   launch.block_size = args["block"].as<uint32_t>();
   launch.batch_cycles = args["batch"].as<uint32_t>();
   launch.use_graph = args.count("no-graph") == 0;
@@ -133,25 +184,19 @@ int main(int argc, char** argv) {
     j.field("copy_bytes_per_second", copy.bytes_per_second).field("copy_buffer_bytes", copy.bytes);
     j.field("block_size", launch.block_size).field("batch_cycles", launch.batch_cycles);
     j.field("cuda_graphs", launch.use_graph).field("cpu_threads", cpu_threads);
-    j.field("floor_bytes_per_pe_cycle", bench::kIdlePeBytes);
+    j.field("idle_pe_bytes_model", bench::kIdlePeBytes).field("traffic_pe_cycles_recorded", traffic_budget);
     j.key("results").begin_array();
 
-    std::printf("%-15s %8s %7s %11s %13s %11s %13s %8s %6s %6s %10s %6s  %s\n", "workload", "PEs", "cycles",
-                "cuda s", "cuda PE-c/s", "cpu s", "cpu PE-c/s", "ratio", "state", "B/PE-c", "GB/s", "%copy",
-                "note");
-    std::vector<Job> jobs;
-    for (auto& w : bench::standard_workloads(quick)) jobs.push_back({std::move(w), true});
-    jobs.push_back(idle_wafer(quick ? 20 : 2000));
+    std::printf("%-15s %8s %7s %11s %13s %11s %13s %8s %6s %7s %5s %6s %6s %6s %6s %8s %6s  %s\n", "workload",
+                "PEs", "cycles", "cuda s", "cuda PE-c/s", "cpu s", "cpu PE-c/s", "ratio", "state", "from", "rec", "act%",
+                "B/act", "B/idle", "B/PE-c", "GB/s", "%copy", "note");
     for (const Job& job : jobs) {
       const bench::Workload& w = job.workload;
       const uint64_t pes = w.image.pe_count();
       auto gpu = make_cuda_engine(EngineOptions{.device = device}, launch);
-      {
-        // Warm-up: context, module load, graph instantiation; then time a fresh load.
-        Job warm = job;
-        warm.workload.max_cycles = std::min<uint64_t>(w.max_cycles, 2ull * launch.batch_cycles);
-        time_run(*gpu, warm);
-      }
+      // Warm-up: context, module load, first launches. The timed run's graph is captured by its own load.
+      const Timing warm = warm_up(*gpu, job, warm_cycles);
+      const bench::TrafficSample traffic = sample_job(gpu, job, warm, traffic_budget, false);
       const Timing g = time_run(*gpu, job);
       const uint64_t device_bytes =
           plan_device_memory(w.image.width, w.image.height, w.image.sram_words()).total();
@@ -167,12 +212,16 @@ int main(int argc, char** argv) {
       const double pe_cycles = double(pes) * double(g.cycles);
       const double gpu_rate = pe_cycles / g.seconds;
       const double cpu_rate = with_cpu ? pe_cycles / c.seconds : 0.0;
-      const double floor_bw = double(bench::kIdlePeBytes) * gpu_rate;
-      std::printf("%-15s %8llu %7llu %11.3f %13.4g %11.3f %13.4g %8.1f %6s %6llu %10.1f %6.1f  %s\n",
-                  w.name.c_str(), (unsigned long long)pes, (unsigned long long)g.cycles, g.seconds, gpu_rate,
-                  c.seconds, cpu_rate, with_cpu ? gpu_rate / cpu_rate : 0.0,
-                  with_cpu ? (match ? "same" : "DIFF") : "-", (unsigned long long)bench::kIdlePeBytes,
-                  floor_bw / 1e9, 100.0 * floor_bw / copy.bytes_per_second, w.note.c_str());
+      // The recorded bytes per PE-cycle of the workload's first cycles, at the measured rate.
+      const double bw = traffic.bytes_per_pe_cycle() * gpu_rate;
+      std::printf(
+          "%-15s %8llu %7llu %11.3f %13.4g %11.3f %13.4g %8.1f %6s %7llu %5llu %6.2f %6.1f %6.1f %6.1f %8.1f %6.1f  "
+          "%s\n",
+          w.name.c_str(), (unsigned long long)pes, (unsigned long long)g.cycles, g.seconds, gpu_rate, c.seconds,
+          cpu_rate, with_cpu ? gpu_rate / cpu_rate : 0.0, with_cpu ? (match ? "same" : "DIFF") : "-",
+          (unsigned long long)traffic.first_cycle, (unsigned long long)traffic.cycles, 100.0 * traffic.active_fraction(), traffic.bytes_per_active,
+          traffic.bytes_per_idle, traffic.bytes_per_pe_cycle(), bw / 1e9, 100.0 * bw / copy.bytes_per_second,
+          w.note.c_str());
       j.begin_object()
           .field("workload", w.name)
           .field("pes", pes)
@@ -188,8 +237,12 @@ int main(int argc, char** argv) {
             .field("same_state", match)
             .field("cpu_cycles", c.cycles);
       }
-      j.field("floor_bytes_per_second", floor_bw)
-          .field("floor_fraction_of_copy", floor_bw / copy.bytes_per_second);
+      j.field("traffic_first_cycle", traffic.first_cycle).field("traffic_cycles_recorded", traffic.cycles).field("active_fraction", traffic.active_fraction());
+      j.field("bytes_per_active_pe_cycle", traffic.bytes_per_active)
+          .field("bytes_per_idle_pe_cycle", traffic.bytes_per_idle);
+      j.field("bytes_per_pe_cycle", traffic.bytes_per_pe_cycle())
+          .field("bytes_per_second", bw)
+          .field("fraction_of_copy", bw / copy.bytes_per_second);
       j.field("note", w.note).end_object();
     }
     j.end_array().field("all_states_match", all_match).end_object();

@@ -5,6 +5,11 @@
 // of the previous cycle (buffer `prev`), and writes only its own state, its own next-buffer registers and
 // clears the previous-buffer link registers addressed to it. Hence PEs may be stepped in any order or in
 // parallel, and the result is bit-identical.
+//
+// The functions are templates over the view of the state: the engines use MachineView (plain pointers); the
+// race checker (tests/race) a view whose arrays record every element each thread reads and writes, which
+// checks this contract rather than trusting it. Hence `auto` and `decltype(auto)` where an element is
+// named: a plain reference for MachineView, a recording proxy for the checker.
 #pragma once
 #include <cmath>
 #include <cstdint>
@@ -132,12 +137,15 @@ inline constexpr uint32_t kOperandReg = 3;  // operand kind: a register value (r
 // What one contender (the main thread or a microthread) did this cycle.
 enum class Outcome : uint32_t { kIdle, kAdvanced, kStallIn, kStallOut, kStallSlot, kStallThread, kTrapped };
 
-class PeCycle {
+template <class View>
+class BasicPeCycle {
+  using Words = decltype(View::rq_pay);  // a uint32_t array of the state (uint32_t* for MachineView)
+
  public:
-  WAFER_HD PeCycle(const MachineView& m, uint32_t p, uint64_t t)
-      : PeCycle(m, p, p % m.width, p / m.width, t) {}
+  WAFER_HD BasicPeCycle(const View& m, uint32_t p, uint64_t t)
+      : BasicPeCycle(m, p, p % m.width, p / m.width, t) {}
   // For callers that already know (x, y) (the CPU engine walks rows): saves a division per PE-cycle.
-  WAFER_HD PeCycle(const MachineView& m, uint32_t p, uint32_t x, uint32_t y, uint64_t t)
+  WAFER_HD BasicPeCycle(const View& m, uint32_t p, uint32_t x, uint32_t y, uint64_t t)
       : m_(m), p_(p), n_(m.n), t_(t), prev_(uint32_t((t + 1) & 1)), next_(uint32_t(t & 1)), x_(x), y_(y) {}
 
   WAFER_HD StepResult run() {
@@ -164,7 +172,7 @@ class PeCycle {
     }
     if (!(flags & kFlagHasWork) && !any_in) {
       // Idle: queues are empty; the other buffer of the published counts may still be stale.
-      uint64_t& occ_next = m_.occ[uint64_t(next_) * n_ + p_];
+      auto&& occ_next = m_.occ[uint64_t(next_) * n_ + p_];
       if (occ_next != 0) occ_next = 0;
       return {false, false};
     }
@@ -193,18 +201,18 @@ class PeCycle {
 
  private:
   // ---------------------------------------------------------------- helpers
-  WAFER_HD uint32_t& op(uint32_t slot, uint32_t word) const {
+  WAFER_HD decltype(auto) op(uint32_t slot, uint32_t word) const {
     return m_.ops[uint64_t(slot * kOpSlotWords + word) * n_ + p_];
   }
-  WAFER_HD uint32_t& reg(uint32_t r) const { return m_.regs[uint64_t(r) * n_ + p_]; }
-  WAFER_HD uint32_t& dsr(uint32_t d, uint32_t word) const {
+  WAFER_HD decltype(auto) reg(uint32_t r) const { return m_.regs[uint64_t(r) * n_ + p_]; }
+  WAFER_HD decltype(auto) dsr(uint32_t d, uint32_t word) const {
     return m_.dsr[uint64_t(d * kDsrWords + word) * n_ + p_];
   }
-  WAFER_HD uint64_t& ctr(uint32_t c) const { return m_.ctr[uint64_t(c) * n_ + p_]; }
+  WAFER_HD decltype(auto) ctr(uint32_t c) const { return m_.ctr[uint64_t(c) * n_ + p_]; }
   WAFER_HD uint32_t route_of(uint32_t color) const {
     return (m_.route[uint64_t(color / 4) * n_ + p_] >> (8 * (color % 4))) & 0xFFu;
   }
-  WAFER_HD uint32_t& sram(uint32_t addr) const { return m_.sram[uint64_t(addr) * n_ + p_]; }
+  WAFER_HD decltype(auto) sram(uint32_t addr) const { return m_.sram[uint64_t(addr) * n_ + p_]; }
 
   WAFER_HD void trap(uint32_t cause, uint32_t value) {
     if (trapped_) return;
@@ -217,7 +225,7 @@ class PeCycle {
   }
 
   // Queues: slot 0 is the head; a pop moves slot 1 down.
-  WAFER_HD void push(uint32_t* pay, uint32_t* meta, uint64_t& counts, uint32_t color, uint32_t payload,
+  WAFER_HD void push(const Words& pay, const Words& meta, uint64_t& counts, uint32_t color, uint32_t payload,
                      uint32_t m) {
     const uint32_t k = count_of(counts, color);
     if (k >= uint32_t(kQueueDepth)) {
@@ -228,7 +236,7 @@ class PeCycle {
     meta[uint64_t(color * kQueueDepth + k) * n_ + p_] = m;
     counts = set_count(counts, color, k + 1);
   }
-  WAFER_HD void pop(uint32_t* pay, uint32_t* meta, uint64_t& counts, uint32_t color) {
+  WAFER_HD void pop(const Words& pay, const Words& meta, uint64_t& counts, uint32_t color) {
     const uint32_t k = count_of(counts, color);
     const uint64_t h = uint64_t(color * kQueueDepth) * n_ + p_;
     if (k == 2) {
@@ -237,7 +245,7 @@ class PeCycle {
     }
     counts = set_count(counts, color, k - 1);
   }
-  WAFER_HD uint32_t head_pay(const uint32_t* pay, uint32_t color) const {
+  WAFER_HD uint32_t head_pay(const Words& pay, uint32_t color) const {
     return pay[uint64_t(color * kQueueDepth) * n_ + p_];
   }
 
@@ -266,8 +274,8 @@ class PeCycle {
       const uint32_t meta = in_meta_[d];
       if (!(meta & kLinkValid)) continue;
       const bool from_edge = !neighbour_exists(d);
-      uint32_t* link_pay = from_edge ? m_.edge_in_pay : m_.link_pay;
-      uint32_t* link_meta = from_edge ? m_.edge_in_meta : m_.link_meta;
+      const Words& link_pay = from_edge ? m_.edge_in_pay : m_.link_pay;
+      const Words& link_meta = from_edge ? m_.edge_in_meta : m_.link_meta;
       const uint32_t color = meta_color(meta);
       if (route_rx(route_of(color)) != d) {
         trap(kTrapNoRoute, color | (d << 8));
@@ -703,12 +711,17 @@ class PeCycle {
     uint32_t used = 0;
     int first_moved = -1;
     bool blocked = false;
-    // Non-empty colors in round-robin order: first, first + 1, ..., 23, then 0, ..., first - 1.
-    uint32_t todo_hi = nonempty & (0xFFFFFFFFu << first), todo_lo = nonempty & ~(0xFFFFFFFFu << first);
-    while (todo_hi | todo_lo) {
-      uint32_t& todo = todo_hi ? todo_hi : todo_lo;
-      const uint32_t color = lowest_bit(todo);
+    // Non-empty colors in round-robin order: first, first + 1, ..., 23, then 0, ..., first - 1. One mask
+    // rotated right by `first` (bit i = color first + i, wrapping): a reference chosen at run time between
+    // two masks would force them into a local-memory stack frame on the GPU. rr only ever holds a color
+    // (< kColors); a larger value orders from color 0, as masking with ~0u << first did.
+    const uint32_t rot = first < uint32_t(kColors) ? first : 0u;
+    const uint32_t all = (1u << kColors) - 1u;
+    uint32_t todo = ((nonempty >> rot) | (nonempty << (uint32_t(kColors) - rot))) & all;
+    while (todo != 0) {
+      const uint32_t bit = lowest_bit(todo);
       todo &= todo - 1;
+      const uint32_t color = bit + rot < uint32_t(kColors) ? bit + rot : bit + rot - uint32_t(kColors);
       const uint32_t tx = route_tx(route_of(color));
       bool ok = (tx & used) == 0 && tx != 0;
       uint32_t q[kDirs];
@@ -756,7 +769,7 @@ class PeCycle {
     if (sent != last) m_.lastsent[p_] = sent;
   }
 
-  const MachineView& m_;
+  const View& m_;
   const uint32_t p_, n_;
   const uint64_t t_;
   const uint32_t prev_, next_;
@@ -771,9 +784,12 @@ class PeCycle {
   uint32_t trap_pc_ = kNoPc;  // instruction a trap is charged to (kNoPc: the router)
 };
 
+using PeCycle = BasicPeCycle<MachineView>;
+
 // One cycle of host input stream i: inject its next wavelet when the edge PE's queue has room.
 // Returns true while the stream has wavelets left or one in flight.
-WAFER_HD inline bool step_in_stream(const MachineView& m, uint32_t i, uint64_t t, bool* progress) {
+template <class View>
+WAFER_HD inline bool step_in_stream(const View& m, uint32_t i, uint64_t t, bool* progress) {
   const uint32_t prev = uint32_t((t + 1) & 1), next = uint32_t(t & 1);
   const InStreamInfo& s = m.in_info[i];
   const uint64_t pos = m.in_pos[i];
@@ -797,7 +813,8 @@ WAFER_HD inline bool step_in_stream(const MachineView& m, uint32_t i, uint64_t t
 }
 
 // One cycle of host output stream j: collect the wavelet its edge PE sent off-grid last cycle.
-WAFER_HD inline void step_out_stream(const MachineView& m, uint32_t j, uint64_t t, bool* progress) {
+template <class View>
+WAFER_HD inline void step_out_stream(const View& m, uint32_t j, uint64_t t, bool* progress) {
   const uint32_t prev = uint32_t((t + 1) & 1);
   const OutStreamInfo& s = m.out_info[j];
   const uint64_t at = uint64_t(prev) * m.edge_slots() + s.slot;

@@ -2,6 +2,7 @@
 #pragma once
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <memory>
 #include <string>
 
@@ -19,12 +20,30 @@ inline std::string cuda_skip_reason() {
   return reason;
 }
 
-// Every GPU test starts with this: on a machine without a GPU (CI) it skips and says why.
-#define WAFER_REQUIRE_GPU()                                                   \
-  do {                                                                        \
-    const std::string wafer_skip_reason_ = ::wafer::test::cuda_skip_reason(); \
-    if (!wafer_skip_reason_.empty()) GTEST_SKIP() << wafer_skip_reason_;      \
+// WAFER_EXPECT_GPU=1 (scripts/gpu_check.sh run sets it on the GPU machine): a GPU test that would skip
+// fails instead, so a run that silently tested nothing cannot pass.
+inline bool expect_gpu() {
+  const char* v = std::getenv("WAFER_EXPECT_GPU");
+  return v != nullptr && std::string(v) == "1";
+}
+
+// Every GPU test starts with this: on a machine without a GPU (CI) it skips and says why; with
+// WAFER_EXPECT_GPU=1 it fails and says why.
+#define WAFER_REQUIRE_GPU()                                                                       \
+  do {                                                                                            \
+    const std::string wafer_skip_reason_ = ::wafer::test::cuda_skip_reason();                     \
+    if (!wafer_skip_reason_.empty()) {                                                            \
+      if (::wafer::test::expect_gpu()) GTEST_FAIL() << "WAFER_EXPECT_GPU=1: " << wafer_skip_reason_; \
+      GTEST_SKIP() << wafer_skip_reason_;                                                         \
+    }                                                                                             \
   } while (0)
+
+// The data folder (data/programs, data/models): $WAFER_DATA_DIR when set, else the source tree's, compiled
+// in. The GPU machine gets the binaries built here, where the compiled-in path does not exist.
+inline std::string data_dir() {
+  const char* v = std::getenv("WAFER_DATA_DIR");
+  return v != nullptr && *v != '\0' ? std::string(v) : std::string(WAFER_DATA_DIR);
+}
 
 inline std::unique_ptr<Engine> cuda_engine(const CudaLaunchConfig& launch = {}) {
   return make_cuda_engine(EngineOptions{}, launch);

@@ -14,7 +14,7 @@ namespace {
 
 std::vector<std::string> example_programs() {
   std::vector<std::string> paths;
-  for (const auto& entry : std::filesystem::directory_iterator(std::string(WAFER_DATA_DIR) + "/programs")) {
+  for (const auto& entry : std::filesystem::directory_iterator(test::data_dir() + "/programs")) {
     if (entry.path().extension() == ".wasm") paths.push_back(entry.path().string());
   }
   std::sort(paths.begin(), paths.end());

@@ -58,7 +58,7 @@ void check_model(const std::string& model, const std::string& input, uint32_t ma
 
 TEST(CudaMappedModels, DigitsAndFc34MatchCpuBitForBit) {
   WAFER_REQUIRE_GPU();
-  const std::string dir = WAFER_MODELS_DIR;
+  const std::string dir = test::data_dir() + "/models";
   check_model(dir + "/digits_mlp.onnx", dir + "/digits_test_x.npy", 40, 762, 1172);
   check_model(dir + "/fc34_relu_256.json", dir + "/fc34_relu_256_x.npy", 4, 762, 1172);
 }

@@ -47,7 +47,7 @@ Emulated emulate(const Image& im, const RunRequest& q, uint32_t batch, uint32_t 
           run_control_step(c, v.out_received, v.out_count);
         }
       },
-      [&] { return c.progress; });
+      [&] { return c.progress; }, [] { ADD_FAILURE() << "resync without an error"; });
   EXPECT_EQ(progress.cycles_done, c.cycle);
   e.result =
       make_run_result(c.progress.stop, c.progress.cycles_done, c.cycle, c.progress.quiet_cycles, e.state);
