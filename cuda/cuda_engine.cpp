@@ -145,6 +145,8 @@ class CudaEngine final : public Engine {
   RunResult run(const RunRequest& request) override {
     require_loaded();
     require_consistent();
+    if (request.trace)  // the recorder reads the state after every cycle: host memory, the CPU engine's
+      throw Error("traces record on the CPU engine only: run with --engine cpu");
     const RunLimits limits = run_limits(request, host_.out_info.size());
     if (auto r = result_without_running(stopped_, limits)) return *r;
     select_device();
@@ -174,6 +176,8 @@ class CudaEngine final : public Engine {
           if (++batches == launch_.test_fail_after_batches) {
             throw Error("injected failure after " + std::to_string(batches) + " batches (test hook)");
           }
+          // Progress once per batch (the host sees the device only here), at most as often as asked.
+          if (request.on_progress && request.progress_every) request.on_progress(cycle_ + c.progress.cycles_done);
           return c.progress;
         },
         [&]() noexcept { resync_after_error(); });
@@ -280,6 +284,43 @@ class CudaEngine final : public Engine {
     std::vector<Wavelet> out(k);
     for (uint64_t i = 0; i < k; ++i) out[i] = {pay[i], meta[i]};
     return out;
+  }
+
+  // State dumps: each device array through one bounded host staging buffer, so a full wafer's dump never
+  // holds a second copy of the state in host memory.
+  void read_state(const StateChunkFn& f) const override {
+    require_loaded();
+    std::vector<char> staging;
+    for (const DeviceArray& a : state_.arrays()) {
+      const uint64_t bytes = a.count * a.elem_size;
+      if (bytes == 0) f(a.name.c_str(), 0, 0, nullptr, 0);
+      for (uint64_t off = 0; off < bytes; off += kStateChunkBytes) {
+        const uint64_t n = std::min(kStateChunkBytes, bytes - off);
+        staging.resize(n);
+        copy_out(staging.data(), static_cast<const char*>(a.data) + off, n);
+        f(a.name.c_str(), bytes, off, staging.data(), n);
+      }
+    }
+  }
+  void write_state(const StateChunkFn& f, uint64_t cycle) override {
+    require_loaded();
+    select_device();
+    std::vector<char> staging;
+    for (const DeviceArray& a : state_.arrays()) {
+      const uint64_t bytes = a.count * a.elem_size;
+      if (bytes == 0) f(a.name.c_str(), 0, 0, nullptr, 0);
+      for (uint64_t off = 0; off < bytes; off += kStateChunkBytes) {
+        const uint64_t n = std::min(kStateChunkBytes, bytes - off);
+        staging.resize(n);
+        f(a.name.c_str(), bytes, off, staging.data(), n);
+        WAFER_CUDA_CHECK(cudaMemcpyAsync(static_cast<char*>(a.data) + off, staging.data(), n,
+                                         cudaMemcpyHostToDevice, stream_));
+        WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+      }
+    }
+    cycle_ = cycle;  // the next run's control block starts here; the link-buffer parity follows the cycle
+    stopped_.reset();
+    needs_reload_.clear();
   }
 
   std::vector<uint64_t> counter_totals() const override {
