@@ -4,6 +4,7 @@
 #include <functional>
 #include <tuple>
 
+#include "host/asm/assertion.h"
 #include "host/asm/control_flow.h"
 #include "host/asm/layout_common.h"
 #include "host/asm/rect_groups.h"
@@ -55,6 +56,7 @@ class LayoutAssembler {
     }
     build_routes(routes_, im());
     check_in_stream_routes(im(), streams_.in_stream_locs());
+    check_out_stream_routes(im(), streams_.out_stream_locs());
     // Kernel variable initialisers first, so that init and sram statements override them.
     out_.image.srams.insert(out_.image.srams.begin(), default_srams_.begin(), default_srams_.end());
     return std::move(out_);
@@ -78,6 +80,8 @@ class LayoutAssembler {
     count_expansion(s.loc);
     if (const auto* d = std::get_if<DefineStmt>(&s.node)) {
       define_const(*d, scope);
+    } else if (const auto* a = std::get_if<AssertStmt>(&s.node)) {
+      check_assertion(*a, s.loc, {scope});
     } else if (expand_control(
                    s, scope, [&](const Stmt& inner, Scope* sc) { item(inner, sc); },
                    [&](const Scope* parent) { return child_scope(parent); },
@@ -89,7 +93,7 @@ class LayoutAssembler {
     } else if (const auto* in = std::get_if<InStreamStmt>(&s.node)) {
       streams_.in_stream(*in, s.loc, scope);
     } else if (const auto* o = std::get_if<OutStreamStmt>(&s.node)) {
-      streams_.out_stream(*o, scope);
+      streams_.out_stream(*o, s.loc, scope);
     } else if (const auto* st = std::get_if<SetStmt>(&s.node)) {
       layout_set(*st, s.loc, scope);
     } else {
