@@ -236,7 +236,7 @@ class Driver {
   // question is how many to give up. Later declarations are counted from their text (a size that is not
   // a literal counts as 1, hence "at least").
   [[noreturn]] void no_free_color(const ColorStmt& c, int64_t count) {
-    const std::string name = quoted(c.name.text) + (count > 1 ? "[" + std::to_string(count) + "]" : "");
+    const std::string name = quoted(c.name.text + (c.count ? "[" + std::to_string(count) + "]" : ""));
     uint64_t later = 0;
     bool exact = true;
     bool after = false;

@@ -24,6 +24,7 @@ class JsonWriter {
   JsonWriter& value(const std::string& v) { return raw(quote(v)); }
   JsonWriter& value(const char* v) { return raw(quote(v)); }
   JsonWriter& value(bool v) { return raw(v ? "true" : "false"); }
+  JsonWriter& null() { return raw("null"); }
   JsonWriter& value(double v) {
     if (!std::isfinite(v)) return raw("null");  // JSON has no NaN or infinity: "nan" would break parsers
     std::ostringstream o;

@@ -164,14 +164,14 @@ void save_image(const Image& im, const std::string& path) {
   w.bytes(kEndMarker, 4);
 
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw Error(path + ": cannot open for writing");
+  if (!f) throw Error(cannot_open(path, "for writing"));
   f.write(w.data().data(), std::streamsize(w.data().size()));
   if (!f) throw Error(path + ": write failed");
 }
 
 Image load_image(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot open image file");
+  if (!f) throw Error(cannot_open(path, "image file"));
   std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   Reader r(std::move(data), path);
   char magic[8];
