@@ -60,12 +60,16 @@ std::string gib(uint64_t bytes) {
   return buf;
 }
 
+std::string host_memory_refusal(uint64_t bytes, uint32_t width, uint32_t height, const HostMemory& m) {
+  if (m.available == 0 || bytes <= m.available) return "";
+  return "the machine state of a " + std::to_string(width) + "x" + std::to_string(height) + " grid needs " +
+         gib(bytes) + " of host memory, but " + gib(m.available) + " is available (of " + gib(m.total) +
+         "); use a smaller grid, or fewer SRAM words per PE (the state holds each PE's whole footprint)";
+}
+
 void check_fits_host_memory(uint64_t bytes, uint32_t width, uint32_t height) {
-  const HostMemory m = host_memory();
-  if (m.available == 0 || bytes <= m.available) return;
-  throw Error("the machine state of a " + std::to_string(width) + "x" + std::to_string(height) + " grid needs " +
-              gib(bytes) + " of host memory, but " + gib(m.available) + " is available (of " + gib(m.total) +
-              "); use a smaller grid, or fewer SRAM words per PE (the state holds each PE's whole footprint)");
+  const std::string refusal = host_memory_refusal(bytes, width, height, host_memory());
+  if (!refusal.empty()) throw Error(refusal);
 }
 
 }  // namespace wafer

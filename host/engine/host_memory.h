@@ -24,5 +24,7 @@ std::string gib(uint64_t bytes);
 // memory: "the machine state of a 762x1172 grid needs 51.2 GiB of host memory, but 20.3 GiB is available
 // (of 23.0 GiB)". Does nothing when the available memory cannot be read.
 void check_fits_host_memory(uint64_t bytes, uint32_t width, uint32_t height);
+// The refusal's message for given figures, or "" when the state fits (or the memory is unknown).
+std::string host_memory_refusal(uint64_t bytes, uint32_t width, uint32_t height, const HostMemory& memory);
 
 }  // namespace wafer
