@@ -49,3 +49,11 @@ wafer_cli_error_test(cli.info_refuses_above_pe_cap "grid 65535x65535 has 4294836
 add_test(NAME cli.gemv_json_rate_counts_every_cycle COMMAND sh -c
   "$<TARGET_FILE:wafer> gemv --rows 40 --cols 30 --pe-rows 4 --pe-cols 3 --json | python3 -c \"import json,sys; d=json.load(sys.stdin); r=d['cycles']*d['pes']/d['seconds']; print('rate ok' if abs(d['pe_cycles_per_second']-r) <= 1e-9*r else 'rate %g != %g' % (d['pe_cycles_per_second'], r))\"")
 set_tests_properties(cli.gemv_json_rate_counts_every_cycle PROPERTIES PASS_REGULAR_EXPRESSION "rate ok")
+
+# The run summary's printing (host/cli/run_summary.cpp is part of the wafer binary, not of a library:
+# compiled into its own test).
+add_executable(wafer_run_summary_tests ${CMAKE_CURRENT_SOURCE_DIR}/run_summary_test.cpp
+                                       ${PROJECT_SOURCE_DIR}/host/cli/run_summary.cpp)
+target_link_libraries(wafer_run_summary_tests PRIVATE wafer_engines GTest::gtest_main)
+include(GoogleTest)
+gtest_discover_tests(wafer_run_summary_tests DISCOVERY_TIMEOUT 60)
