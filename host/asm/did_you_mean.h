@@ -1,5 +1,6 @@
 // "Did you mean": the known name nearest a misspelt one, by edit distance (insertions, deletions,
-// substitutions), for the assembler's messages about unknown instructions, symbols, params and tasks.
+// substitutions, swaps of neighbours), for the assembler's messages about unknown instructions, symbols,
+// params, kernels, kernel parameters, tasks and variables.
 #pragma once
 #include <string>
 #include <vector>

@@ -35,6 +35,17 @@ TEST(Messages, DidYouMeanSymbolsInstructionsAndParams) {
   }
 }
 
+TEST(Messages, DidYouMeanInLayouts) {
+  const std::string kernel = "grid 1, 1\nkernel gemv(wide = 0) {\n  var acc[4]\n  task main local { ret }\n}\n";
+  expect_error(kernel + "layout {\n  place gemm at (0, 0)\n}\n", 7, 9, "undefined kernel 'gemm' (did you mean 'gemv'?)");
+  expect_error(kernel + "layout {\n  place gemv(wid = 1) at (0, 0)\n}\n", 7, 14,
+               "kernel 'gemv' has no parameter 'wid' (parameters: wide; did you mean 'wide'?)");
+  expect_error(kernel + "layout {\n  place gemv at (0, 0) { start mian }\n}\n", 7, 32,
+               "'mian' is not a task of kernel 'gemv(wide=0)' (did you mean 'main'?)");
+  expect_error(kernel + "layout {\n  place gemv at (0, 0) { init acd = 1 }\n}\n", 7, 31,
+               "'acd' is not a variable of kernel 'gemv(wide=0)' (did you mean 'acc'?)");
+}
+
 TEST(Messages, JumpToATaskSaysSo) {
   const std::string two_tasks =
       "grid 1, 1\nkernel k {\n  task main local start {\n    jmp other\n  }\n  task other local {\n    ret\n  }\n}\n"
