@@ -57,3 +57,7 @@ add_executable(wafer_run_summary_tests ${CMAKE_CURRENT_SOURCE_DIR}/run_summary_t
 target_link_libraries(wafer_run_summary_tests PRIVATE wafer_engines GTest::gtest_main)
 include(GoogleTest)
 gtest_discover_tests(wafer_run_summary_tests DISCOVERY_TIMEOUT 60)
+
+# An output stream that no route can feed is refused at assembly (it would end every run empty).
+wafer_cli_error_test(cli.unfed_outstream_refused "unfed_outstream.wasm:10:3: error: output stream 'out' leaves PE\\(0,0\\) east, but no route at PE\\(0,0\\) sends any color east"
+  run ${WAFER_CLI_DIR}/unfed_outstream.wasm)
