@@ -37,7 +37,7 @@ void check_assertion(const AssertStmt& a, const SourceLoc& at, const EvalEnv& en
       // A name in a branch that && or ?: did not take may not be defined here: leave it out.
     }
   }
-  if (!values.empty()) why += "; " + values;
+  if (!values.empty() && a.cond->kind != Expr::Kind::kName) why += "; " + values;  // "K = 0; K = 0" says nothing
   fail(at, "assertion failed: " + a.message + " (" + why + ")");
 }
 

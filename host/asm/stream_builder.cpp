@@ -123,7 +123,7 @@ void StreamBuilder::out_stream(const OutStreamStmt& s, const SourceLoc& at, cons
   out.expect = out.capacity;
   if (s.expect) {
     out.expect = uint64_t(int_in(eval(*s.expect, {scope}), 0, int64_t(out.capacity), s.expect->loc,
-                                 what + "'s expected count (at most its capacity)"));
+                                 "the expect of " + what + " (at most its capacity)"));
   }
   claim_name(name);
   claim_port(out.x, out.y, out.port, true, name);

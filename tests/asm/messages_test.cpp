@@ -74,7 +74,7 @@ TEST(Messages, AssertFailsWhereItStandsWithTheValues) {
                "assertion failed: M must be a multiple of P (M % P == 0 is false; M = 30, P = 4)");
   // A non-comparison condition shows its value.
   expect_error("const K = 0\nassert K, \"K must be non-zero\"\ngrid 1, 1\n", 2, 1,
-               "assertion failed: K must be non-zero (K = 0; K = 0)");
+               "assertion failed: K must be non-zero (K = 0)");
   // In a kernel (per instance: the note names the placement), in a task body, in a layout.
   expect_error("grid 2, 1\nkernel k(wide) {\n  assert wide <= 1, \"wide is a flag\"\n  task t local { ret }\n}\n"
                "layout {\n  place k(wide = x + 1) at (*, 0)\n}\n",
@@ -110,7 +110,7 @@ TEST(Messages, OutStreamExpect) {
   EXPECT_EQ(assemble_text(kOneStream("outstream o at (0, 0) east capacity 8 expect 0")).image.out_streams[0].expect,
             0u);
   expect_error(kOneStream("outstream o at (0, 0) east capacity 8 expect 9"), 9, 48,
-               "output stream 'o''s expected count (at most its capacity) = 9 is outside 0..8");
+               "the expect of output stream 'o' (at most its capacity) = 9 is outside 0..8");
   // The disassembly keeps it.
   EXPECT_NE(disassemble(fewer.image).find("capacity 8 expect 5"), std::string::npos);
   EXPECT_EQ(assemble(disassemble(fewer.image), "disassembly").out_streams[0].expect, 5u);
