@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 
+#include "host/asm/assertion.h"
+#include "host/asm/did_you_mean.h"
 #include "host/asm/evaluator.h"
 #include "host/asm/kernel_assembler.h"
 #include "host/asm/layout_assembler.h"
@@ -41,6 +43,8 @@ class Driver {
     for (const auto& s : program) {
       if (const auto* d = std::get_if<DefineStmt>(&s.node)) {
         define(*d);
+      } else if (const auto* a = std::get_if<AssertStmt>(&s.node)) {
+        check_assertion(*a, s.loc, {&globals_});
       } else if (const auto* c = std::get_if<ColorStmt>(&s.node)) {
         color(*c);
       } else if (const auto* g = std::get_if<GridStmt>(&s.node)) {
@@ -74,15 +78,14 @@ class Driver {
       if (!o.used) {
         std::string names;
         for (const auto& [n, v] : result_.params) names += (names.empty() ? "" : ", ") + n;
-        throw Error(file_ + ": error: parameter override " + quoted(name) +
-                    ": the program declares no param of that name" +
-                    (names.empty() ? " (it declares none)" : " (params: " + names + ")"));
+        const std::string near = closest_name(name, param_names());
+        fail_in_file(file_, "parameter override " + quoted(name) + ": the program declares no param of that name" +
+                                (names.empty() ? " (it declares none)" : " (params: " + names + ")") +
+                                (near.empty() ? "" : "; did you mean " + quoted(near) + "?"));
       }
     }
     if (!has_grid_) {
-      throw Error(
-          file_ +
-          ":1:1: error: the program has no grid statement (expected e.g. 'grid 4, 4' before the layout)");
+      fail({&file_, 1, 1}, "the program has no grid statement (expected e.g. 'grid 4, 4' before the layout)");
     }
     check_kernels_with_defaults(program);
     LayoutResult layout = assemble_layout(layouts, kernels, globals_, width_, height_);
@@ -107,7 +110,7 @@ class Driver {
       result_.image.validate();
     } catch (const Error& e) {
       // The assembler's own checks should have caught it; still say which program it came from.
-      throw Error(file_ + ": error: the assembled image is invalid: " + e.what());
+      fail_in_file(file_, std::string("the assembled image is invalid: ") + e.what());
     }
     return std::move(result_);
   }
@@ -136,6 +139,12 @@ class Driver {
       }
       if (all) assemble_kernel(*k, args, globals_);
     }
+  }
+
+  std::vector<std::string> param_names() const {
+    std::vector<std::string> names;
+    for (const auto& [n, v] : result_.params) names.push_back(n);
+    return names;
   }
 
   void parse_overrides() {
@@ -167,6 +176,7 @@ class Driver {
   void reserve_literal_colors(const Block& program) {
     for (const auto& s : program) {
       if (const auto* c = std::get_if<ColorStmt>(&s.node)) {
+        color_stmts_.push_back(c);
         if (c->value && c->value->kind == Expr::Kind::kInt && c->value->int_value >= 0 &&
             c->value->int_value < kColors) {
           const int64_t count = (c->count && c->count->kind == Expr::Kind::kInt) ? c->count->int_value : 1;
@@ -198,13 +208,7 @@ class Driver {
           free &= !taken_colors_.count(uint32_t(k)) && !literal_colors_.count(uint32_t(k));
         if (free) first = f;
       }
-      if (first < 0) {
-        fail(c.name.loc, "no free color for " + quoted(c.name.text) +
-                             (count > 1 ? "[" + std::to_string(count) + "]" : "") + ": " +
-                             std::to_string(taken_colors_.size()) + " of the machine's " +
-                             std::to_string(kColors) + " colors (0.." + std::to_string(kColors - 1) +
-                             ") are already in use");
-      }
+      if (first < 0) no_free_color(c, count);
     }
     for (int64_t k = first; k < first + count; ++k) {
       auto it = taken_colors_.find(uint32_t(k));
@@ -226,6 +230,47 @@ class Driver {
     globals_.define(c.name, b);
     result_.colors.emplace_back(c.name.text, uint32_t(first));
     color_names_.push_back({c.name.text, uint32_t(first), uint32_t(count)});
+  }
+
+  // Says how many colors the whole program asks for, not only that this one did not fit: the user's
+  // question is how many to give up. Later declarations are counted from their text (a size that is not
+  // a literal counts as 1, hence "at least").
+  [[noreturn]] void no_free_color(const ColorStmt& c, int64_t count) {
+    const std::string name = quoted(c.name.text + (c.count ? "[" + std::to_string(count) + "]" : ""));
+    uint64_t later = 0;
+    bool exact = true;
+    bool after = false;
+    for (const ColorStmt* other : color_stmts_) {
+      if (other == &c) {
+        after = true;
+        continue;
+      }
+      if (!after) continue;
+      if (other->count && other->count->kind != Expr::Kind::kInt) exact = false;
+      later += other->count ? (other->count->kind == Expr::Kind::kInt
+                                   ? uint64_t(std::max<int64_t>(other->count->int_value, 1))
+                                   : 1)
+                            : 1;
+    }
+    std::set<uint32_t> used(literal_colors_);
+    for (const auto& [k, who] : taken_colors_) used.insert(k);
+    const uint64_t before = taken_colors_.size();
+    const uint64_t needed = before + uint64_t(count) + later;
+    if (used.size() + uint64_t(count) <= uint64_t(kColors)) {
+      // Enough colors in number, but not consecutive: an array needs a run of them.
+      std::string free;
+      for (uint32_t k = 0; k < uint32_t(kColors); ++k) {
+        if (!used.count(k)) free += (free.empty() ? "" : " ") + std::to_string(k);
+      }
+      fail(c.name.loc, "no " + std::to_string(count) + " consecutive free colors for " + name +
+                           " (a color array takes consecutive numbers); free colors: " + free);
+    }
+    fail(c.name.loc, "no free color for " + name + ": the program needs " + (exact ? "" : "at least ") +
+                         std::to_string(needed) + " colors (" + std::to_string(before) +
+                         " declared before this one, " + std::to_string(count) + " here, " +
+                         std::to_string(later) + " after it) but the machine has " + std::to_string(kColors) +
+                         " (0.." + std::to_string(kColors - 1) + "); " + std::to_string(used.size()) +
+                         " are already in use. A color may serve several routes that never share a PE");
   }
 
   void grid(const GridStmt& g, const SourceLoc& at) {
@@ -257,6 +302,7 @@ class Driver {
   std::vector<ColorName> color_names_;  // the image's copy, set once layout has made the image
   std::map<uint32_t, Ident> taken_colors_;
   std::set<uint32_t> literal_colors_;
+  std::vector<const ColorStmt*> color_stmts_;  // every color declaration, in text order
   bool has_grid_ = false;
   uint32_t width_ = 0, height_ = 0;
   Assembly result_;
@@ -270,7 +316,7 @@ Assembly assemble_program(const std::string& text, const std::string& file_name,
 
 Assembly assemble_program_file(const std::string& path, const AsmParams& params) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": error: cannot open the program file");
+  if (!f) fail_in_file(path, "cannot open the program file (" + errno_text() + ")");
   std::ostringstream text;
   text << f.rdbuf();
   return assemble_program(text.str(), path, params);

@@ -57,7 +57,8 @@ Image assemble(const std::string& text, const std::string& file_name, const AsmP
 Image assemble_file(const std::string& path, const AsmParams& params = {});
 
 // Text for any valid image (kernels, placements, routes, initialisers, streams). Names are synthetic
-// (k0, t24, L5) since images carry no symbols; kernel names survive in comments.
+// (k0, t24, L5); kernel names survive in comments, and so do the image's source names where it has them
+// (exported symbols, task and color names, each instruction's pc and source line).
 std::string disassemble(const Image& image);
 
 // True when the file is program text rather than a binary image (which starts with "WAFERIMG"); lets

@@ -109,6 +109,11 @@ struct InstrStmt {  // [async] MNEMONIC operands [then activate|unblock TASK]
 };
 
 // ---- shared: assembly-time control
+struct AssertStmt {  // assert EXPR, "message"   (top level, kernels, task bodies, layouts)
+  ExprPtr cond;
+  std::string text;  // the expression as written, for "assertion failed: ... (EXPR ...)"
+  std::string message;
+};
 struct IfStmt {
   ExprPtr cond;
   Block then_block, else_block;
@@ -139,10 +144,11 @@ struct InStreamStmt {  // instream NAME[k] at (X, Y) PORT color C count N [value
   ExprPtr name_index;  // streams declared in a loop are named NAME[k]
   ExprPtr x, y, port, color, count, values, index;
 };
-struct OutStreamStmt {  // outstream NAME[k] at (X, Y) PORT capacity N
+struct OutStreamStmt {  // outstream NAME[k] at (X, Y) PORT capacity N [expect M]
   Ident name;
   ExprPtr name_index;
   ExprPtr x, y, port, capacity;
+  ExprPtr expect;  // null: the capacity is what the program expects
 };
 // Initial state. In a place block the rectangle is the placement's (rect is empty); at layout level it is
 // given. kInit names a kernel variable; kSram takes a word address.
@@ -162,7 +168,7 @@ struct Stmt {
   SourceLoc loc;
   std::variant<DefineStmt, ColorStmt, GridStmt, KernelStmt, LayoutStmt, VarStmt, ExportStmt, AliasStmt,
                TaskStmt, CodeStmt, LabelStmt, InstrStmt, IfStmt, ForStmt, PlaceStmt, RouteStmt, InStreamStmt,
-               OutStreamStmt, SetStmt, TaskFlagStmt>
+               OutStreamStmt, SetStmt, TaskFlagStmt, AssertStmt>
       node;
 };
 

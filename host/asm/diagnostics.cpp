@@ -11,11 +11,20 @@ std::string SourceLoc::str() const {
   return (file ? *file : std::string("<input>")) + ":" + std::to_string(line) + ":" + std::to_string(col);
 }
 
+SourcePoint point(const SourceLoc& at, const std::string& message) {
+  return {at.file ? *at.file : std::string("<input>"), at.line, at.col, message};
+}
+
 void fail(const SourceLoc& at, const std::string& message) {
-  throw Error(at.str() + ": error: " + message);
+  throw SourceError(point(at, message), {});
+}
+
+void fail_in_file(const std::string& file, const std::string& message) {
+  throw SourceError({file, 0, 0, message}, {});
 }
 
 void rethrow_with_note(const std::exception& error, const SourceLoc& at, const std::string& note) {
+  if (const auto* located = dynamic_cast<const SourceError*>(&error)) throw located->with_note(point(at, note));
   throw Error(std::string(error.what()) + "\n" + at.str() + ": note: " + note);
 }
 

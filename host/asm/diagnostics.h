@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "host/model/error.h"
+
 namespace wafer::assembler {
 
 struct SourceLoc {
@@ -14,7 +16,12 @@ struct SourceLoc {
   std::string str() const;            // "file:line:col"
 };
 
+// Throws wafer::SourceError (host/model/error.h): what() is "file:line:col: error: message", and the
+// parts stay apart for `--json`.
 [[noreturn]] void fail(const SourceLoc& at, const std::string& message);
+// An error about the file as a whole ("file: error: message"): no line to point at.
+[[noreturn]] void fail_in_file(const std::string& file, const std::string& message);
+SourcePoint point(const SourceLoc& at, const std::string& message);
 
 // Rethrows the error in flight with a note appended; use inside a catch (const Error&) block.
 [[noreturn]] void rethrow_with_note(const std::exception& error, const SourceLoc& at,

@@ -73,7 +73,8 @@ std::string stream_ident(const std::string& name, const char* prefix, size_t k, 
 
 class KernelText {
  public:
-  KernelText(const Kernel& k, size_t index) : k_(k), index_(index) {
+  // names: the image's source names for this kernel, or nullptr (an image built in C++ may have none).
+  KernelText(const Kernel& k, size_t index, const KernelNames* names) : k_(k), index_(index), names_(names) {
     for (const Instr& in : k.code) {
       if (in.op == kJmp || in.op == kBeqz || in.op == kBnez || in.op == kBlt)
         targets_.insert(uint32_t(in.imm));
@@ -108,6 +109,12 @@ class KernelText {
     if (k_.name != ident_) o << "# image kernel " << index_ << ": " << quoted(k_.name) << "\n";
     o << "kernel " << ident() << " {\n";
     if (k_.data_words > 0) o << "  var words[" << k_.data_words << "]\n";
+    if (names_) {
+      for (const auto& sym : names_->symbols) {
+        o << "  # exported " << quoted(sym.name) << " = words[" << sym.addr << ".."
+          << int64_t(sym.addr) + sym.words - 1 << "]\n";
+      }
+    }
     bool open = false;
     for (uint32_t pc = 0; pc < k_.code.size(); ++pc) {
       std::vector<uint32_t> starting;
@@ -119,14 +126,15 @@ class KernelText {
         for (size_t j = 0; j < starting.size(); ++j) {
           const uint32_t t = starting[j];
           o << "  task " << task_name(t) << (t < uint32_t(kFirstLocalTask) ? " data " : " local ") << t;
-          o << (j + 1 < starting.size() ? " {}\n"
-                                        : " {\n");  // tasks sharing an entry: all but the last are empty
+          o << (j + 1 < starting.size() ? " {}" : " {");  // tasks sharing an entry: all but the last are empty
+          const std::string source = source_task_name(t);
+          o << (source.empty() || source == task_name(t) ? "" : "  # task " + quoted(source)) << "\n";
         }
         if (starting.empty()) o << "  code {\n";
         open = true;
       }
       if (targets_.count(pc)) o << "  L" << pc << ":\n";
-      o << "    " << instr(k_.code[pc]) << "\n";
+      o << "    " << instr(k_.code[pc]) << where(pc) << "\n";
     }
     if (open) o << "  }\n";
     o << "}\n";
@@ -134,6 +142,24 @@ class KernelText {
   }
 
  private:
+  // The task's name in the source, or "".
+  std::string source_task_name(uint32_t id) const {
+    if (!names_) return "";
+    for (const auto& t : names_->tasks) {
+      if (t.id == id) return t.name;
+    }
+    return "";
+  }
+
+  // "  # pc 12, gemv.wasm:37" (joined to the instruction's own comment, if any) when the image has a
+  // line table: a comment, so that the text still assembles; a pc in a trap report finds its line here.
+  std::string where(uint32_t pc) const {
+    if (!names_ || pc >= names_->line_of_pc.size()) return "";
+    const bool has_comment = k_.code[pc].op == kDset0 || k_.code[pc].op == kDset1;
+    return std::string(has_comment ? "; " : "  # ") + "pc " + std::to_string(pc) + ", " +
+           (names_->file.empty() ? "line " : names_->file + ":") + std::to_string(names_->line_of_pc[pc]);
+  }
+
   std::string task_ref(uint32_t id) const { return bound(id) ? task_name(id) : std::to_string(id); }
 
   static std::string raw(const Instr& in) {
@@ -251,6 +277,7 @@ class KernelText {
 
   const Kernel& k_;
   size_t index_;
+  const KernelNames* names_;
   std::string ident_;
   std::set<uint32_t> targets_;
 };
@@ -278,10 +305,12 @@ std::vector<RectGroup> effective(const Image& im, const std::vector<std::pair<Re
 std::string disassemble(const Image& image) {
   image.validate();
   std::ostringstream o;
-  o << "# wafer disassembly: the image's initial state as program text (names are synthetic)\n";
+  o << "# wafer disassembly: the image's initial state as program text (names are synthetic; where the image\n"
+       "# keeps source names, they and each instruction's pc and source line are in comments)\n";
   o << "grid " << image.width << ", " << image.height << "\n\n";
   std::vector<KernelText> kernels;
-  for (size_t k = 0; k < image.kernels.size(); ++k) kernels.emplace_back(image.kernels[k], k);
+  for (size_t k = 0; k < image.kernels.size(); ++k)
+    kernels.emplace_back(image.kernels[k], k, k < image.names.size() ? &image.names[k] : nullptr);
   std::set<std::string> kernel_names;
   for (auto& k : kernels) k.choose_ident(kernel_names);
   for (const auto& k : kernels) o << k.text() << "\n";
@@ -314,8 +343,9 @@ std::string disassemble(const Image& image) {
       for (uint32_t p = 0; p < uint32_t(kPorts); ++p) {
         if (g.key[1] & (1u << p)) tx += (tx.empty() ? "" : ", ") + port_word(p);
       }
+      const std::string name = image.color_name(color);
       o << "  route " << color << " at " << rect_text(g.rect) << " rx " << port_word(g.key[0]) << " tx " << tx
-        << "\n";
+        << (name.empty() ? "" : "  # " + name) << "\n";
     }
   }
   for (const auto& s : image.srams) {
@@ -332,7 +362,9 @@ std::string disassemble(const Image& image) {
   for (size_t k = 0; k < image.out_streams.size(); ++k) {
     const auto& s = image.out_streams[k];
     o << "  outstream " << stream_ident(s.name, "out", k, names) << " at (" << s.x << ", " << s.y << ") "
-      << port_word(s.port) << " capacity " << s.capacity << "\n";
+      << port_word(s.port) << " capacity " << s.capacity;
+    if (s.expect != s.capacity) o << " expect " << s.expect;
+    o << "\n";
   }
   for (size_t k = 0; k < image.in_streams.size(); ++k) {
     const auto& s = image.in_streams[k];

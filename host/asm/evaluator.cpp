@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "host/asm/did_you_mean.h"
 #include "host/model/constants.h"
 #include "host/model/error.h"
 #include "host/model/isa.h"
@@ -15,6 +16,14 @@ const Binding* Scope::find(const std::string& name) const {
     if (it != s->names_.end()) return &it->second;
   }
   return nullptr;
+}
+
+std::vector<std::string> Scope::visible_names() const {
+  std::vector<std::string> out;
+  for (const Scope* s = this; s; s = s->parent_) {
+    for (const auto& [name, b] : s->names_) out.push_back(name);
+  }
+  return out;
 }
 
 void Scope::define(const Ident& name, Binding b) {
@@ -242,7 +251,10 @@ Value name_value(const Expr& e, const EvalEnv& env) {
   if (register_of(n, nullptr, false) >= 0 || register_of(n, nullptr, true) >= 0) {
     fail(e.loc, quoted(n) + " is a register; it cannot be used as a value here");
   }
-  fail(e.loc, "undefined symbol " + quoted(n));
+  std::vector<std::string> known = env.scope ? env.scope->visible_names() : std::vector<std::string>{};
+  if (env.has_pe) known.insert(known.end(), {"x", "y"});
+  if (env.has_element) known.push_back("i");
+  fail(e.loc, "undefined symbol " + quoted(n) + did_you_mean(n, known));
 }
 
 Value index_value(const Expr& e, const EvalEnv& env) {

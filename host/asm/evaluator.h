@@ -7,6 +7,7 @@
 #pragma once
 #include <map>
 #include <string>
+#include <vector>
 
 #include "host/asm/ast.h"
 #include "host/asm/value.h"
@@ -44,6 +45,8 @@ class Scope {
   // Defines or replaces without the duplicate check (the grid's W and H).
   void set(const std::string& name, Binding b) { names_[name] = std::move(b); }
   const Scope* parent() const { return parent_; }
+  // Every name defined here or in an enclosing scope (for "did you mean").
+  std::vector<std::string> visible_names() const;
   // The names defined in this scope itself (not its parents), in name order.
   const std::map<std::string, Binding>& own() const { return names_; }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "host/asm/did_you_mean.h"
 #include "host/model/isa.h"
 
 namespace wafer::assembler {
@@ -65,21 +66,6 @@ std::vector<InstrForm> make_table() {
   return t;
 }
 
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diag = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t up = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diag = up;
-    }
-  }
-  return row[b.size()];
-}
-
 }  // namespace
 
 bool InstrForm::is_vector() const {
@@ -107,18 +93,9 @@ const InstrForm* form_of_op(uint32_t op) {
 }
 
 std::string closest_mnemonic(const std::string& word) {
-  if (word.size() > 32) return "";
-  std::string best;
-  // Suggest only near misses: one edit for short words, two for longer ones.
-  size_t best_d = word.size() <= 4 ? 2 : 3;
-  for (const auto& f : instr_table()) {
-    const size_t d = edit_distance(word, f.mnemonic);
-    if (d < best_d) {
-      best_d = d;
-      best = f.mnemonic;
-    }
-  }
-  return best;
+  std::vector<std::string> mnemonics;
+  for (const auto& f : instr_table()) mnemonics.push_back(f.mnemonic);
+  return closest_name(word, mnemonics);
 }
 
 }  // namespace wafer::assembler

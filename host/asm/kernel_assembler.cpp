@@ -1,6 +1,8 @@
 #include "host/asm/kernel_assembler.h"
 
+#include "host/asm/assertion.h"
 #include "host/asm/control_flow.h"
+#include "host/asm/did_you_mean.h"
 #include "host/asm/instruction_table.h"
 #include "host/model/constants.h"
 #include "host/model/error.h"
@@ -124,6 +126,8 @@ class KernelAssembler {
     count_expansion(s.loc);
     if (const auto* d = std::get_if<DefineStmt>(&s.node)) {
       define_const(*d, scope);
+    } else if (const auto* as = std::get_if<AssertStmt>(&s.node)) {
+      check_assertion(*as, s.loc, {scope});
     } else if (const auto* v = std::get_if<VarStmt>(&s.node)) {
       var(*v, scope);
     } else if (const auto* e = std::get_if<ExportStmt>(&s.node)) {
@@ -272,6 +276,8 @@ class KernelAssembler {
     count_expansion(s.loc);
     if (const auto* d = std::get_if<DefineStmt>(&s.node)) {
       define_const(*d, scope);
+    } else if (const auto* as = std::get_if<AssertStmt>(&s.node)) {
+      check_assertion(*as, s.loc, {scope});
     } else if (const auto* l = std::get_if<LabelStmt>(&s.node)) {
       Binding b;
       b.kind = BindKind::kLabel;
@@ -342,8 +348,8 @@ class KernelAssembler {
           const int d = is_name ? register_of(o.expr->name, p.scope, true) : -1;
           const int r = is_name ? register_of(o.expr->name, p.scope, false) : -1;
           if (d < 0 && r < 0) {
-            fail(o.loc,
-                 "expected a descriptor register (d0..d7) or a general register (r0..r15) for " + what);
+            fail(o.loc, "expected a descriptor register (d0..d7) or a general register (r0..r15) for " + what +
+                            ", found " + operand_text(o, p.scope));
           }
           field = uint32_t(d >= 0 ? d : r);
           if (d < 0) flags |= spec.field == Field::kB ? vflag::kS0IsReg : vflag::kS1IsReg;
@@ -356,6 +362,7 @@ class KernelAssembler {
           field = uint32_t(int_in(value_operand(o, p.scope, what), 0, 255, o.loc, what));
           break;
         case OperandKind::kLabel: {
+          check_label_name(o, p.scope, m);
           const int64_t target = int_of(value_operand(o, p.scope, what), o.loc, what);
           if (target < 0 || uint64_t(target) >= pc_) {
             fail(o.loc, "branch target " + std::to_string(target) + " is outside the kernel's code (0.." +
@@ -441,6 +448,13 @@ class KernelAssembler {
     return task_operand_expr(*o.expr, scope, local, what);
   }
   uint32_t task_operand_expr(const Expr& e, const Scope* scope, bool local, const std::string& what) {
+    // A label's value is a pc, which would read as some task id: say what the name is instead.
+    if (e.kind == Expr::Kind::kName) {
+      if (const Binding* b = scope->find(e.name); b && b->kind == BindKind::kLabel) {
+        fail(e.loc, quoted(e.name) + " is a label, not a task, in " + what +
+                        "; to go to a label use 'jmp " + e.name + "'" + did_you_mean(e.name, task_names()));
+      }
+    }
     const int64_t t = int_of(eval(e, {scope}), e.loc, what);
     if (local) {
       if (t < kFirstLocalTask || t >= kTasks) {
@@ -455,6 +469,38 @@ class KernelAssembler {
       fail(e.loc, what + ": task id " + std::to_string(t) + " does not exist (0..31)");
     }
     return uint32_t(t);
+  }
+
+  // How an operand that is not a register reads in a message: the name when it is one (undefined names
+  // included, so the user sees which), else "a value" / "a memory reference".
+  static std::string operand_text(const Operand& o, const Scope* scope) {
+    if (o.is_mem) return "a memory reference";
+    if (o.expr->kind != Expr::Kind::kName) return "a value";
+    const std::string& n = o.expr->name;
+    if (!scope->find(n)) return "undefined name " + quoted(n) + did_you_mean(n, scope->visible_names());
+    return quoted(n);
+  }
+
+  // A jump's target must be a label. A task's name evaluates to its id (24 for the first local task),
+  // which would silently read as pc 24; variables and colors are numbers too. Refuse them by kind.
+  void check_label_name(const Operand& o, const Scope* scope, const std::string& mnemonic) {
+    if (o.is_mem || o.expr->kind != Expr::Kind::kName) return;
+    const Binding* b = scope->find(o.expr->name);
+    if (!b) return;  // evaluation reports the undefined name
+    const std::string n = quoted(o.expr->name);
+    if (b->kind == BindKind::kTask) {
+      fail(o.loc, n + " is a task, not a label: " + mnemonic +
+                      " goes to a label in the kernel's code; to run the task use 'activate " + o.expr->name +
+                      "' (a local task), or put a label at the code to jump to");
+    }
+    if (b->kind == BindKind::kVar) fail(o.loc, n + " is a variable (a data address), not a label, in " + mnemonic);
+    if (b->kind == BindKind::kColor) fail(o.loc, n + " is a color, not a label, in " + mnemonic);
+  }
+
+  std::vector<std::string> task_names() const {
+    std::vector<std::string> names;
+    for (const auto& t : tasks_) names.push_back(t.name);
+    return names;
   }
 
   // A memory descriptor built by the assembler must stay within the kernel's data: an error now is

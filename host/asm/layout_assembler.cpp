@@ -4,7 +4,9 @@
 #include <functional>
 #include <tuple>
 
+#include "host/asm/assertion.h"
 #include "host/asm/control_flow.h"
+#include "host/asm/did_you_mean.h"
 #include "host/asm/layout_common.h"
 #include "host/asm/rect_groups.h"
 #include "host/asm/route_builder.h"
@@ -55,6 +57,7 @@ class LayoutAssembler {
     }
     build_routes(routes_, im());
     check_in_stream_routes(im(), streams_.in_stream_locs());
+    check_out_stream_routes(im(), streams_.out_stream_locs());
     // Kernel variable initialisers first, so that init and sram statements override them.
     out_.image.srams.insert(out_.image.srams.begin(), default_srams_.begin(), default_srams_.end());
     return std::move(out_);
@@ -78,6 +81,8 @@ class LayoutAssembler {
     count_expansion(s.loc);
     if (const auto* d = std::get_if<DefineStmt>(&s.node)) {
       define_const(*d, scope);
+    } else if (const auto* a = std::get_if<AssertStmt>(&s.node)) {
+      check_assertion(*a, s.loc, {scope});
     } else if (expand_control(
                    s, scope, [&](const Stmt& inner, Scope* sc) { item(inner, sc); },
                    [&](const Scope* parent) { return child_scope(parent); },
@@ -89,7 +94,7 @@ class LayoutAssembler {
     } else if (const auto* in = std::get_if<InStreamStmt>(&s.node)) {
       streams_.in_stream(*in, s.loc, scope);
     } else if (const auto* o = std::get_if<OutStreamStmt>(&s.node)) {
-      streams_.out_stream(*o, scope);
+      streams_.out_stream(*o, s.loc, scope);
     } else if (const auto* st = std::get_if<SetStmt>(&s.node)) {
       layout_set(*st, s.loc, scope);
     } else {
@@ -147,7 +152,11 @@ class LayoutAssembler {
 
   void place(const PlaceStmt& p, const SourceLoc& at, Scope* scope) {
     auto kit = kernels_.find(p.kernel.text);
-    if (kit == kernels_.end()) fail(p.kernel.loc, "undefined kernel " + quoted(p.kernel.text));
+    if (kit == kernels_.end()) {
+      std::vector<std::string> names;
+      for (const auto& [name, k] : kernels_) names.push_back(name);
+      fail(p.kernel.loc, "undefined kernel " + quoted(p.kernel.text) + did_you_mean(p.kernel.text, names));
+    }
     const KernelStmt& k = *kit->second;
     // Arguments by name; defaults fill the rest.
     for (const auto& [name, value] : p.args) {
@@ -155,9 +164,16 @@ class LayoutAssembler {
       for (const auto& q : k.params) known |= q.name.text == name.text;
       if (!known) {
         std::string names;
-        for (const auto& q : k.params) names += (names.empty() ? "" : ", ") + q.name.text;
+        std::vector<std::string> list;
+        for (const auto& q : k.params) {
+          names += (names.empty() ? "" : ", ") + q.name.text;
+          list.push_back(q.name.text);
+        }
+        const std::string near = closest_name(name.text, list);
         fail(name.loc, "kernel " + quoted(k.name.text) + " has no parameter " + quoted(name.text) +
-                           (names.empty() ? " (it takes none)" : " (parameters: " + names + ")"));
+                           (names.empty() ? " (it takes none)"
+                                          : " (parameters: " + names +
+                                                (near.empty() ? "" : "; did you mean " + quoted(near) + "?") + ")"));
       }
     }
     for (size_t a = 0; a < p.args.size(); ++a) {
@@ -248,8 +264,12 @@ class LayoutAssembler {
     for (const auto& s : p.body) {
       if (const auto* f = std::get_if<TaskFlagStmt>(&s.node)) {
         const Binding* b = names->find(f->task.text);
-        if (!b || b->kind != BindKind::kTask)
-          fail(f->task.loc, quoted(f->task.text) + " is not a task of kernel " + quoted(inst.kernel.name));
+        if (!b || b->kind != BindKind::kTask) {
+          std::vector<std::string> tasks;
+          for (const auto& t : inst.tasks) tasks.push_back(t.name);
+          fail(f->task.loc, quoted(f->task.text) + " is not a task of kernel " + quoted(inst.kernel.name) +
+                                did_you_mean(f->task.text, tasks));
+        }
         const uint32_t id = uint32_t(b->value.i);
         if (f->start && id < uint32_t(kFirstLocalTask))
           fail(f->task.loc, "only local tasks can 'start' (a data task runs when a wavelet arrives)");
@@ -301,9 +321,12 @@ class LayoutAssembler {
       }
       case SetStmt::What::kInit: {
         const VarInfo* v = inst->var(st.target.text);
-        if (!v)
-          fail(st.target.loc,
-               quoted(st.target.text) + " is not a variable of kernel " + quoted(inst->kernel.name));
+        if (!v) {
+          std::vector<std::string> vars;
+          for (const auto& var : inst->vars) vars.push_back(var.name);
+          fail(st.target.loc, quoted(st.target.text) + " is not a variable of kernel " + quoted(inst->kernel.name) +
+                                  did_you_mean(st.target.text, vars));
+        }
         return {v->addr, v->words};
       }
       case SetStmt::What::kSram:

@@ -13,6 +13,8 @@ std::string describe(const Token& t) {
     case Tok::kInt:
     case Tok::kFloat:
       return "number " + t.text;
+    case Tok::kString:
+      return "string \"" + t.text + "\"";
     case Tok::kPunct:
       return quoted(t.text);
     case Tok::kNewline:
@@ -63,6 +65,8 @@ class Lexer {
         ident();
       } else if (is_digit(c)) {
         number();
+      } else if (c == '"') {
+        string_literal();
       } else {
         punct();
       }
@@ -152,6 +156,30 @@ class Lexer {
       }
       t.int_value = int64_t(v);
     }
+    out_.push_back(std::move(t));
+  }
+
+  void string_literal() {
+    Token t;
+    t.kind = Tok::kString;
+    t.loc = here();
+    advance(1);
+    for (;;) {
+      if (pos_ >= s_.size() || s_[pos_] == '\n') fail(t.loc, "the string has no closing '\"' on its line");
+      const char c = s_[pos_];
+      if (c == '"') break;
+      if (c == '\\') {
+        const char e = peek(1);
+        if (e != '"' && e != '\\' && e != 'n')
+          fail(here(), "unknown escape " + quoted(std::string("\\") + e) + " in a string (\\\" \\\\ \\n)");
+        t.text += e == 'n' ? '\n' : e;
+        advance(2);
+        continue;
+      }
+      t.text += c;
+      advance(1);
+    }
+    advance(1);
     out_.push_back(std::move(t));
   }
 

@@ -2,7 +2,8 @@
 //
 // Statements end at a newline or ';'. Inside parentheses and square brackets newlines are ignored, so long
 // expressions and lists may span lines; braces do not suppress them because they delimit blocks of
-// statements. Comments run from '#' or '//' to the end of the line.
+// statements. Comments run from '#' or '//' to the end of the line. Strings ("...", on one line, with
+// \" \\ \n escapes) exist only for the messages of assert statements.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -12,11 +13,11 @@
 
 namespace wafer::assembler {
 
-enum class Tok { kIdent, kInt, kFloat, kPunct, kNewline, kEnd };
+enum class Tok { kIdent, kInt, kFloat, kString, kPunct, kNewline, kEnd };
 
 struct Token {
   Tok kind = Tok::kEnd;
-  std::string text;  // identifier or punctuation; the literal's spelling for numbers
+  std::string text;  // identifier or punctuation; the literal's spelling for numbers; a string's contents
   int64_t int_value = 0;
   double float_value = 0;
   SourceLoc loc;

@@ -20,7 +20,7 @@ const std::set<std::string>& keywords() {
       "at",       "where", "route", "rx",      "tx",     "instream", "outstream", "values", "index", "count",
       "capacity", "reg",   "dsr",   "init",    "sram",   "addr",     "async",     "then",   "x",     "y",
       "W",        "H",     "north", "east",    "south",  "west",     "ramp",      "min",    "max",   "abs",
-      "int",      "float", "bits",  "mem",     "fabin",  "fabout",   "desc",      "len"};
+      "int",      "float", "bits",  "mem",     "fabin",  "fabout",   "desc",      "len",   "assert", "expect"};
   return k;
 }
 
@@ -140,6 +140,8 @@ class Parser {
     s.loc = t.loc;
     if (t.is_word("param") || t.is_word("const")) {
       s.node = define();
+    } else if (accept_word("assert")) {
+      s.node = assert_stmt();
     } else if (accept_word("color")) {
       ColorStmt c;
       c.name = new_name("a color name");
@@ -180,7 +182,7 @@ class Parser {
       end_statement("layout");
       s.node = std::move(l);
     } else {
-      fail(t.loc, "expected a top-level statement (param, const, color, grid, kernel, layout), found " +
+      fail(t.loc, "expected a top-level statement (param, const, color, grid, kernel, layout, assert), found " +
                       describe(t));
     }
     return s;
@@ -194,6 +196,41 @@ class Parser {
     d.value = expr("the value of " + quoted(d.name.text));
     end_statement(d.is_param ? "param statement" : "const statement");
     return d;
+  }
+
+  // assert EXPR, "message"
+  AssertStmt assert_stmt() {
+    AssertStmt a;
+    const size_t first = pos_;
+    a.cond = expr("the condition to assert");
+    a.text = source_text(first, pos_);
+    expect(",", "after the asserted condition (assert CONDITION, \"message\")");
+    if (peek().kind != Tok::kString)
+      fail(peek().loc, "expected the assertion's message as a string (assert CONDITION, \"message\"), found " +
+                           describe(peek()));
+    a.message = next().text;
+    end_statement("assert statement");
+    return a;
+  }
+
+  // The text of tokens [first, last) as written: tokens on one line keep their spacing, a line break
+  // reads as one space.
+  std::string source_text(size_t first, size_t last) const {
+    std::string out;
+    for (size_t k = first; k < last && k < t_.size(); ++k) {
+      const Token& tok = t_[k];
+      if (tok.kind == Tok::kNewline || tok.kind == Tok::kEnd) continue;
+      if (k > first) {
+        const Token& prev = t_[k - 1];
+        const uint32_t prev_end = prev.loc.col + uint32_t(prev.text.size());
+        if (prev.loc.line != tok.loc.line)
+          out += ' ';
+        else if (tok.loc.col > prev_end)
+          out.append(tok.loc.col - prev_end, ' ');
+      }
+      out += tok.text;
+    }
+    return out;
   }
 
   IfStmt if_stmt(Stmt (Parser::*item)(), const std::string& what) {
@@ -234,6 +271,8 @@ class Parser {
     s.loc = t.loc;
     if (t.is_word("const")) {
       s.node = define();
+    } else if (accept_word("assert")) {
+      s.node = assert_stmt();
     } else if (accept_word("var")) {
       VarStmt v;
       v.name = new_name("a variable name");
@@ -292,7 +331,7 @@ class Parser {
       s.node = for_stmt(&Parser::kernel_item, "for block");
     } else {
       fail(t.loc,
-           "expected a kernel item (var, export, alias, const, task, code, if, for), found " + describe(t));
+           "expected a kernel item (var, export, alias, const, task, code, if, for, assert), found " + describe(t));
     }
     return s;
   }
@@ -315,6 +354,8 @@ class Parser {
     }
     if (t.is_word("const")) {
       s.node = define();
+    } else if (accept_word("assert")) {
+      s.node = assert_stmt();
     } else if (accept_word("if")) {
       s.node = if_stmt(&Parser::code_item, "if block");
     } else if (accept_word("for")) {
@@ -410,6 +451,8 @@ class Parser {
     s.loc = t.loc;
     if (t.is_word("const")) {
       s.node = define();
+    } else if (accept_word("assert")) {
+      s.node = assert_stmt();
     } else if (accept_word("place")) {
       PlaceStmt p;
       p.kernel = ident("a kernel name");
@@ -476,6 +519,7 @@ class Parser {
       out.port = expr("the stream's off-grid port (north, east, south or west)");
       expect_word("capacity", "after the output stream's port");
       out.capacity = expr("the output stream's capacity");
+      if (accept_word("expect")) out.expect = expr("the number of wavelets the program expects");
       end_statement("outstream statement");
       s.node = std::move(out);
     } else if (t.is_word("reg") || t.is_word("dsr") || t.is_word("sram")) {
@@ -486,7 +530,7 @@ class Parser {
       s.node = for_stmt(&Parser::layout_item, "for block");
     } else {
       fail(t.loc,
-           "expected a layout item (place, route, instream, outstream, reg, dsr, sram, const, if, for), "
+           "expected a layout item (place, route, instream, outstream, reg, dsr, sram, const, if, for, assert), "
            "found " +
                describe(t));
     }

@@ -160,4 +160,18 @@ void check_in_stream_routes(const Image& im, const std::vector<SourceLoc>& in_st
   }
 }
 
+void check_out_stream_routes(const Image& im, const std::vector<SourceLoc>& out_stream_locs) {
+  for (size_t k = 0; k < im.out_streams.size(); ++k) {
+    const OutStream& s = im.out_streams[k];
+    bool fed = false;
+    for (const auto& r : im.routes) fed |= r.rect.contains(s.x, s.y) && (r.tx_mask & (1u << s.port));
+    if (fed) continue;
+    const std::string port = port_list(1u << s.port);
+    fail(out_stream_locs[k], "output stream " + quoted(s.name) + " leaves " + pe_str(s.x, s.y) + " " + port +
+                                 ", but no route at " + pe_str(s.x, s.y) + " sends any color " + port +
+                                 ", so nothing can ever reach the stream; add e.g.: route COLOR at (" +
+                                 std::to_string(s.x) + ", " + std::to_string(s.y) + ") rx ramp tx " + port);
+  }
+}
+
 }  // namespace wafer::assembler

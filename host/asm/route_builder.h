@@ -26,4 +26,8 @@ void build_routes(const std::vector<PendingRoute>& routes, Image& image);
 // (in_stream_locs[k] is where image.in_streams[k] was declared).
 void check_in_stream_routes(const Image& image, const std::vector<SourceLoc>& in_stream_locs);
 
+// Every output stream must have a route at its PE that sends some color out through the stream's port:
+// without one nothing can ever reach it, and the run would end with an empty stream and no error.
+void check_out_stream_routes(const Image& image, const std::vector<SourceLoc>& out_stream_locs);
+
 }  // namespace wafer::assembler

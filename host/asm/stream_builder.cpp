@@ -109,7 +109,7 @@ void StreamBuilder::in_stream(const InStreamStmt& s, const SourceLoc& at, const 
   im_.in_streams.push_back(std::move(in));
 }
 
-void StreamBuilder::out_stream(const OutStreamStmt& s, const Scope* scope) {
+void StreamBuilder::out_stream(const OutStreamStmt& s, const SourceLoc& at, const Scope* scope) {
   const Ident name = stream_name(s.name, s.name_index, scope);
   OutStream out;
   out.name = name.text;
@@ -118,9 +118,16 @@ void StreamBuilder::out_stream(const OutStreamStmt& s, const Scope* scope) {
   out.port = edge_port(s.port, scope, out.x, out.y, what);
   out.capacity = uint64_t(
       int_in(eval(*s.capacity, {scope}), 1, kMaxStreamLength, s.capacity->loc, what + "'s capacity"));
-  out.expect = out.capacity;  // the program's expectation until it says otherwise (`expect N`)
+  // What the program promises to send: `expect M` (0 = no promise), else the whole capacity. The host
+  // treats a run that ends with fewer as a failure, so a stream that is sized generously says expect.
+  out.expect = out.capacity;
+  if (s.expect) {
+    out.expect = uint64_t(int_in(eval(*s.expect, {scope}), 0, int64_t(out.capacity), s.expect->loc,
+                                 "the expect of " + what + " (at most its capacity)"));
+  }
   claim_name(name);
   claim_port(out.x, out.y, out.port, true, name);
+  out_stream_locs_.push_back(at);
   im_.out_streams.push_back(std::move(out));
 }
 

@@ -17,9 +17,10 @@ class StreamBuilder {
  public:
   explicit StreamBuilder(Image& image) : im_(image) {}
   void in_stream(const InStreamStmt& s, const SourceLoc& at, const Scope* scope);
-  void out_stream(const OutStreamStmt& s, const Scope* scope);
+  void out_stream(const OutStreamStmt& s, const SourceLoc& at, const Scope* scope);
   // Where image.in_streams[k] was declared (for the route check, which runs after all routes are known).
   const std::vector<SourceLoc>& in_stream_locs() const { return in_stream_locs_; }
+  const std::vector<SourceLoc>& out_stream_locs() const { return out_stream_locs_; }
 
  private:
   struct Named {
@@ -38,6 +39,7 @@ class StreamBuilder {
   std::vector<Named> names_;
   std::vector<std::pair<uint64_t, Named>> ports_;  // (PE, port, direction) key -> stream
   std::vector<SourceLoc> in_stream_locs_;
+  std::vector<SourceLoc> out_stream_locs_;
 };
 
 }  // namespace wafer::assembler

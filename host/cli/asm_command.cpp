@@ -5,6 +5,7 @@
 
 #include "host/asm/assembler.h"
 #include "host/cli/commands.h"
+#include "host/cli/json.h"
 #include "host/model/error.h"
 
 namespace wafer::cli {
@@ -24,7 +25,9 @@ int asm_command(int argc, char** argv) {
   opts.add_options()("program", "program text (.wasm)", cxxopts::value<std::string>())(
       "o,output", "image file to write", cxxopts::value<std::string>())(
       "param", "override a program param: NAME=VALUE (repeatable)",
-      cxxopts::value<std::vector<std::string>>())("h,help", "show help");
+      cxxopts::value<std::vector<std::string>>())(
+      "json", "print JSON (an assembly error: {\"error\": {file, line, col, message, notes}})")("h,help",
+                                                                                           "show help");
   opts.parse_positional({"program"});
   opts.positional_help("PROGRAM");
   const auto args = opts.parse(argc, argv);
@@ -39,6 +42,15 @@ int asm_command(int argc, char** argv) {
   std::string out = args.count("output") ? args["output"].as<std::string>() : program;
   if (!args.count("output")) out = out.substr(0, out.rfind('.')) + ".wimg";
   save_image(im, out);
+  if (args.count("json")) {
+    JsonWriter j;
+    j.begin_object().field("program", program).field("image", out);
+    j.field("width", im.width).field("height", im.height).field("kernels", uint64_t(im.kernels.size()));
+    j.field("in_streams", uint64_t(im.in_streams.size())).field("out_streams", uint64_t(im.out_streams.size()));
+    j.field("sram_words", im.sram_words()).end_object();
+    std::printf("%s\n", j.str().c_str());
+    return 0;
+  }
   std::printf(
       "%s: %ux%u grid, %zu kernel(s), %zu input and %zu output stream(s), %u SRAM words per PE -> %s\n",
       program.c_str(), im.width, im.height, im.kernels.size(), im.in_streams.size(), im.out_streams.size(),

@@ -6,6 +6,7 @@
 #include "host/cli/grid_spec.h"
 #include "host/cli/json.h"
 #include "host/engine/engine.h"
+#include "host/engine/host_memory.h"
 #include "host/engine/machine_state.h"
 
 namespace wafer::cli {
@@ -38,14 +39,23 @@ int info_command(int argc, char** argv) {
   if (sram_words > kSramWords)
     throw Error("--sram-words " + std::to_string(sram_words) + " exceeds the 12288-word SRAM");
   const uint64_t pes = uint64_t(grid.width) * grid.height;
+  if (pes > kMaxImagePes) {
+    throw Error("grid " + std::to_string(grid.width) + "x" + std::to_string(grid.height) + " has " +
+                std::to_string(pes) + " PEs, more than the " + std::to_string(kMaxImagePes) +
+                " (2^30) an image may have");
+  }
   const uint64_t bytes = MachineState::bytes_needed(grid.width, grid.height, sram_words);
   const GpuStatus gpu = gpu_status();
   const uint64_t gpu_bytes = gpu_bytes_needed(grid.width, grid.height, sram_words);
+  const HostMemory host = host_memory();
+  const bool fits_host = host.available == 0 || bytes <= host.available;  // unknown: assume it fits
 
   if (args.count("json")) {
     JsonWriter j;
     j.begin_object().field("width", grid.width).field("height", grid.height).field("pes", pes);
     j.field("sram_words", sram_words).field("state_bytes", bytes);
+    j.field("host_bytes_available", host.available).field("host_bytes_total", host.total);
+    j.field("fits_host", fits_host);
     j.field("gpu_built", gpu.built).field("gpu_present", gpu.present).field("gpu", gpu.summary);
     j.field("gpu_bytes", gpu_bytes)
         .field("fits_gpu", gpu.present && gpu_bytes <= gpu.free_bytes)
@@ -62,6 +72,10 @@ int info_command(int argc, char** argv) {
               (unsigned long long)pes, sram_words, footprint_from.c_str());
   std::printf("emulated state: %.3f GiB (%.0f bytes per PE: SRAM %u B + core and router state)\n",
               double(bytes) / double(1ull << 30), double(bytes) / double(pes), sram_words * 4);
+  if (host.available > 0) {
+    std::printf("host memory: %s available of %s: the state %s\n", gib(host.available).c_str(),
+                gib(host.total).c_str(), fits_host ? "fits" : "does NOT fit (a load would be refused)");
+  }
   std::printf("engines built: ");
   for (const auto& n : engine_names()) std::printf("%s ", n.c_str());
   std::printf("\nGPU: %s\n", gpu.summary.c_str());

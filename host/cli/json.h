@@ -1,6 +1,8 @@
 // A minimal JSON writer for the CLI's and the benchmarks' machine-readable output.
 #pragma once
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -22,7 +24,9 @@ class JsonWriter {
   JsonWriter& value(const std::string& v) { return raw(quote(v)); }
   JsonWriter& value(const char* v) { return raw(quote(v)); }
   JsonWriter& value(bool v) { return raw(v ? "true" : "false"); }
+  JsonWriter& null() { return raw("null"); }
   JsonWriter& value(double v) {
+    if (!std::isfinite(v)) return raw("null");  // JSON has no NaN or infinity: "nan" would break parsers
     std::ostringstream o;
     o.precision(17);
     o << v;
@@ -46,8 +50,11 @@ class JsonWriter {
         q += '\\', q += c;
       else if (c == '\n')
         q += "\\n";
-      else if (static_cast<unsigned char>(c) < 0x20)
-        q += ' ';
+      else if (static_cast<unsigned char>(c) < 0x20) {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\u%04x", unsigned(static_cast<unsigned char>(c)));
+        q += buf;
+      }
       else
         q += c;
     }

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "host/cli/commands.h"
+#include "host/cli/error_report.h"
+#include "host/cli/json.h"
 #include "host/model/error.h"
 
 namespace {
@@ -19,6 +21,13 @@ void usage() {
       "  map MODEL   place an ONNX model (or JSON layer list) on the wafer: image + plan.json\n"
       "  infer MODEL map a model and stream a batch (.npy) through it; --check against float64\n"
       "  bench       the emulator's benchmark suite: PE-cycles per second per workload and engine\n");
+}
+
+bool wants_json(int argc, char** argv) {
+  for (int k = 2; k < argc; ++k) {
+    if (!std::strcmp(argv[k], "--json")) return true;
+  }
+  return false;
 }
 
 }  // namespace
@@ -42,11 +51,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "wafer: unknown command '%s'\n", cmd.c_str());
     usage();
     return 2;
-  } catch (const wafer::Error& e) {
-    std::fprintf(stderr, "wafer %s: error: %s\n", cmd.c_str(), e.what());
-    return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "wafer %s: error: %s\n", cmd.c_str(), e.what());
+    // With --json a tool reads the failure from stdout as an object (file, line, col, message, notes for
+    // an error in a program's source); the text still goes to stderr for the person at the terminal.
+    if (wants_json(argc, argv)) {
+      wafer::JsonWriter j;
+      j.begin_object().key("error");
+      wafer::cli::json_error(j, e);
+      j.end_object();
+      std::printf("%s\n", j.str().c_str());
+    }
+    std::fprintf(stderr, "%s\n", wafer::cli::error_text(cmd, e).c_str());
     return 1;
   }
 }

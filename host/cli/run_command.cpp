@@ -69,7 +69,7 @@ int run_command(int argc, char** argv) {
       cxxopts::value<std::string>())(
       "order", "row (row-major, default) or col (column-major): --write and --read that name none",
       cxxopts::value<std::string>()->default_value("row"))(
-      "dtype", "f32 (default) or u32 for --input, --write, --read and written outputs",
+      "dtype", "f32 (default) or u32 for --input, --write, --read and written outputs; printed outputs: each stream as its words look unless given",
       cxxopts::value<std::string>()->default_value("f32"))(
       "trace", "X,Y,WxH: record what the PEs of this rectangle do, cycle by cycle (CPU engine)",
       cxxopts::value<std::string>())(
@@ -194,22 +194,28 @@ int run_command(int argc, char** argv) {
     j.begin_object();
     json_run(j, rt.engine(), r, im.pe_count(), seconds);
     j.field("ok", failure.empty()).field("failure", failure);
-    j.key("outputs").begin_array();
-    for (const std::string& name : rt.output_names()) {
-      const std::vector<uint32_t> out = rt.output_u32(name);
-      const uint64_t expect = im.out_streams[out_stream_index(im, name)].expect;
-      j.begin_object().field("name", name).field("received", uint64_t(out.size())).field("expect", expect);
-      j.key("values").begin_array();
-      for (uint64_t i = 0; i < out.size() && i < outputs.show; ++i) {
-        if (dtype == DataType::kF32) {
-          j.value(as_float(out[i]));
-        } else {
-          j.value(out[i]);
+    if (args.count("dtype")) {  // the user said how to read the words
+      j.key("outputs").begin_array();
+      for (const std::string& name : rt.output_names()) {
+        const std::vector<uint32_t> out = rt.output_u32(name);
+        const uint64_t expect = im.out_streams[out_stream_index(im, name)].expect;
+        j.begin_object().field("name", name).field("received", uint64_t(out.size())).field("expect", expect);
+        j.field("type", dtype == DataType::kF32 ? "float32" : "uint32");
+        j.key("values").begin_array();
+        for (uint64_t i = 0; i < out.size() && i < outputs.show; ++i) {
+          if (dtype == DataType::kF32) {
+            j.value(as_float(out[i]));
+          } else {
+            j.value(out[i]);
+          }
         }
+        j.end_array().field("shown", std::min<uint64_t>(out.size(), outputs.show));
+        j.field("truncated", out.size() > outputs.show).end_object();
       }
-      j.end_array().field("values_cut", out.size() > outputs.show).end_object();
+      j.end_array();
+    } else {  // each stream in the type its words look like (run_summary.h: payload_type)
+      json_outputs(j, rt.engine(), im, outputs.show);
     }
-    j.end_array();
     j.key("files").begin_array();
     for (const std::string& w : written) j.value(w);
     j.end_array();
@@ -224,20 +230,24 @@ int run_command(int argc, char** argv) {
     std::printf("%s\n", j.str().c_str());
   } else {
     print_run(rt.engine(), r, im.pe_count(), seconds);
-    for (const std::string& name : rt.output_names()) {
-      const std::vector<uint32_t> out = rt.output_u32(name);
-      std::printf("output '%s': %zu wavelet(s)", name.c_str(), out.size());
-      for (uint64_t i = 0; i < out.size() && i < outputs.show; ++i) {
-        if (dtype == DataType::kF32) {
-          std::printf(" %g", as_float(out[i]));
-        } else {
-          std::printf(" %u", out[i]);
+    if (!args.count("dtype")) {
+      print_outputs(rt.engine(), im, outputs.show);
+    } else {
+      for (const std::string& name : rt.output_names()) {
+        const std::vector<uint32_t> out = rt.output_u32(name);
+        std::printf("output '%s': %zu wavelet(s)", name.c_str(), out.size());
+        for (uint64_t i = 0; i < out.size() && i < outputs.show; ++i) {
+          if (dtype == DataType::kF32) {
+            std::printf(" %g", as_float(out[i]));
+          } else {
+            std::printf(" %u", out[i]);
+          }
         }
+        if (out.size() > outputs.show) {
+          std::printf(" ... (%llu of %zu shown; --outputs N shows more)", (unsigned long long)outputs.show, out.size());
+        }
+        std::printf("\n");
       }
-      if (out.size() > outputs.show) {
-        std::printf(" ... (%llu of %zu shown: --outputs N or all)", (unsigned long long)outputs.show, out.size());
-      }
-      std::printf("\n");
     }
     for (const std::string& w : written) std::printf("wrote %s\n", w.c_str());
     if (args.count("counters")) std::printf("%s", region_table(observed).c_str());

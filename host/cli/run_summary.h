@@ -1,6 +1,8 @@
-// Printing what a run did: stop reason, cycles, where the PEs' cycles went, throughput.
+// Printing what a run did: stop reason, cycles, where the PEs' cycles went, throughput; traps and stalls
+// (text, or JSON objects with fields); the output streams.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "host/cli/json.h"
 #include "host/engine/engine.h"
@@ -14,8 +16,29 @@ struct CycleSplit {
 };
 CycleSplit cycle_split(const Engine& e, uint64_t cycles, uint64_t pes);
 
-// Rates count every cycle since load: `seconds` must time all of them.
+// Rates count every cycle since load (Engine::cycle()): `seconds` must time all of them.
 void print_run(const Engine& e, const RunResult& r, uint64_t pes, double seconds);
+// The same figures as print_run, as fields; "trap" and "stall" are objects (json_trap, json_stall).
 void json_run(JsonWriter& j, const Engine& e, const RunResult& r, uint64_t pes, double seconds);
+
+// {"x", "y", "cycle", "cause", "cause_code", "pc" (null: the router), "kernel", "task", "task_id"
+// (null: none), "file", "line" (0: unknown), "details", "message" (describe())}.
+void json_trap(JsonWriter& j, const TrapReport& t);
+// {"cycle", "quiet_cycles", "waiting_pes", "pes": [{"x", "y", "kernel", "task", "task_id", "pc", "file",
+// "line", "waits"}], "lines": [...], "message"}.
+void json_stall(JsonWriter& j, const StallReport& s);
+
+// How an output stream's words read. Images do not record a payload type, so it is inferred per stream:
+// float32 when every word is a normal float, zero or infinite, int32 otherwise (an integer below 2^23 reads as a
+// denormal float, a small negative one as a NaN; neither is a plausible result of fp32 arithmetic).
+enum class PayloadType { kFloat32, kInt32 };
+PayloadType payload_type(const std::vector<Wavelet>& words);
+const char* payload_type_name(PayloadType t);  // "float32", "int32"
+
+// "output 'y': 1024 wavelet(s) 0 0.5 1 ... (8 of 1024 shown; --outputs N shows more)", one line per
+// stream, up to `show` values each, printed in the stream's type.
+void print_outputs(const Engine& e, const Image& im, uint64_t show);
+// "outputs": [{"name", "received", "expect", "type", "values" (the first `show`), "shown", "truncated"}].
+void json_outputs(JsonWriter& j, const Engine& e, const Image& im, uint64_t show);
 
 }  // namespace wafer::cli

@@ -36,8 +36,27 @@ struct TrapReport {
   uint64_t cycle = 0;
   uint32_t cause = 0, pc = 0, value = 0;
   std::string kernel;
-  std::string details;           // the cause in words, with the offending values
-  std::string describe() const;  // "trap at PE(3,4) cycle 17: <cause>: <details> [kernel 'k', pc 5]"
+  std::string details;  // the cause in words, with the offending values (colors and symbols by name)
+  // Where the image has source names (else empty, 0): the task that ran and the pc's source line.
+  uint32_t task_id = 0xFFu;  // kNoTask: none (a router trap, or between tasks)
+  std::string task;          // the task's source name
+  std::string file;          // the kernel's source file
+  uint32_t line = 0;         // the pc's source line
+  // "trap at PE(3,4) cycle 17: <cause>: <details> in task 'main' at prog.wasm:12 [kernel 'k', pc 5]"
+  // (the task and line parts only where the image has names)
+  std::string describe() const;
+};
+
+// One PE with pending work when the watchdog fired.
+struct PeWait {
+  uint32_t x = 0, y = 0;
+  std::string kernel;        // "" when the PE runs none
+  uint32_t task_id = 0xFFu;  // the running task (kNoTask: none)
+  std::string task;          // its source name, where the image has one
+  uint32_t pc = 0xFFFFFFFFu;  // the instruction it is stuck on (kNoPc: none)
+  std::string file;          // the pc's source file and line, where the image has a line table
+  uint32_t line = 0;
+  std::string waits;         // what it waits on, in words
 };
 
 struct StallReport {
@@ -45,6 +64,7 @@ struct StallReport {
   uint64_t quiet_cycles = 0;       // cycles without progress
   uint64_t waiting_pes = 0;        // PEs with pending work
   std::vector<std::string> waits;  // "PE(x,y): what it waits on", at most a few dozen
+  std::vector<PeWait> pes;         // the same PEs' waits as fields (input streams are only in `waits`)
   std::string describe() const;
 };
 

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "host/engine/host_memory.h"
 #include "host/model/error.h"
 #include "host/model/hash.h"
 
@@ -51,8 +52,24 @@ void for_each_pe(const Image& im, const Rect& r, F&& f) {
 
 }  // namespace
 
+// The state itself; load_machine checks that it fits first.
+static MachineState build_machine(const Image& im);
+
 MachineState load_machine(const Image& im) {
   im.validate();
+  // Refuse a grid the host cannot hold before allocating any of it, with the figures.
+  const uint64_t bytes = MachineState::bytes_needed(im.width, im.height, im.sram_words());
+  check_fits_host_memory(bytes, im.width, im.height);
+  try {
+    return build_machine(im);
+  } catch (const std::bad_alloc&) {
+    // The estimate passed but memory ran out anyway (another process took it meanwhile).
+    throw Error("out of host memory while building the machine state of a " + std::to_string(im.width) + "x" +
+                std::to_string(im.height) + " grid (" + gib(bytes) + " needed)");
+  }
+}
+
+static MachineState build_machine(const Image& im) {
   MachineState s;
   s.width = im.width, s.height = im.height, s.n = im.width * im.height, s.sram_words = im.sram_words();
   const uint64_t n = s.n;
@@ -77,6 +94,8 @@ MachineState load_machine(const Image& im) {
     s.kernel_names.push_back(k.name);
     s.code.insert(s.code.end(), k.code.begin(), k.code.end());
   }
+  s.source_names = im.names;
+  s.color_names = im.color_names;
   for (const auto& pl : im.placements) {
     for_each_pe(im, pl.rect, [&](uint64_t p) {
       s.kernel[p] = pl.kernel;

@@ -22,6 +22,10 @@ class MachineState {
   std::vector<KernelInfo> kernels;
   std::vector<std::string> kernel_names;
   std::vector<Instr> code;
+  // The image's source names (Image::names, Image::color_names), so that trap and stall reports can speak
+  // the program's words on every engine. Not machine state: never hashed, compared or uploaded.
+  std::vector<KernelNames> source_names;
+  std::vector<ColorName> color_names;
 
   std::vector<uint32_t> edge_in_pay, edge_in_meta, edge_out_pay, edge_out_meta;
   std::vector<int32_t> edge_out_stream;

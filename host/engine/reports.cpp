@@ -33,6 +33,65 @@ std::string pe_name(const MachineState& s, uint64_t p) {
   return "PE(" + std::to_string(p % s.width) + "," + std::to_string(p / s.width) + ")";
 }
 
+// ---- names: the program's own words where the image keeps them (MachineState::source_names), numbers
+// otherwise, so that an image built in C++ reads as before.
+
+// "color 6", or "color 'c_in' (6)".
+std::string color_str(const MachineState& s, uint32_t c) {
+  for (const auto& n : s.color_names) {
+    if (c >= n.color && c - n.color < n.count) {
+      const std::string name = n.count == 1 ? n.name : n.name + "[" + std::to_string(c - n.color) + "]";
+      return "color '" + name + "' (" + std::to_string(c) + ")";
+    }
+  }
+  return "color " + std::to_string(c);
+}
+
+const KernelNames* names_of(const MachineState& s, uint32_t kernel) {
+  return kernel < s.source_names.size() ? &s.source_names[kernel] : nullptr;
+}
+
+std::string task_name_of(const MachineState& s, uint32_t kernel, uint32_t id) {
+  if (const KernelNames* k = names_of(s, kernel)) {
+    for (const auto& t : k->tasks) {
+      if (t.id == id) return t.name;
+    }
+  }
+  return "";
+}
+
+// "task 24", or "task 'main' (24)".
+std::string task_str(const MachineState& s, uint32_t kernel, uint32_t id) {
+  const std::string name = task_name_of(s, kernel, id);
+  return name.empty() ? "task " + std::to_string(id) : "task '" + name + "' (" + std::to_string(id) + ")";
+}
+
+// The pc's source file and line: false when the image has no line table for it.
+bool source_of(const MachineState& s, uint32_t kernel, uint32_t pc, std::string* file, uint32_t* line) {
+  const KernelNames* k = names_of(s, kernel);
+  if (!k || pc >= k->line_of_pc.size()) return false;
+  *file = k->file;
+  *line = k->line_of_pc[pc];
+  return true;
+}
+
+std::string file_line(const std::string& file, uint32_t line) {
+  return (file.empty() ? "line " : file + ":") + std::to_string(line);
+}
+
+// For an address past a PE's data: the exported symbol nearest below it, the likely overrun.
+std::string symbol_below(const MachineState& s, uint32_t kernel, uint32_t addr) {
+  const KernelNames* k = names_of(s, kernel);
+  if (!k) return "";
+  const SymbolName* best = nullptr;
+  for (const auto& sym : k->symbols) {
+    if (sym.addr <= addr && (!best || sym.addr > best->addr)) best = &sym;
+  }
+  if (!best) return "";
+  return " (the nearest exported symbol below it, '" + best->name + "', is words " + std::to_string(best->addr) +
+         ".." + std::to_string(int64_t(best->addr) + best->words - 1) + ")";
+}
+
 uint32_t route_byte_of(const MachineState& s, uint64_t p, uint32_t color) {
   return (s.route[uint64_t(color / 4) * s.n + p] >> (8 * (color % 4))) & 0xFFu;
 }
@@ -45,22 +104,22 @@ std::string trap_details(const MachineState& s, uint64_t p, uint32_t cause, uint
       uint32_t limit = 0;
       if (s.kernel[p] != kNoKernel) limit = s.kernels[s.kernel[p]].mem_limit;
       o << "word address " << value << " (0x" << std::hex << value << std::dec
-        << ") is outside the PE's data memory [0, " << limit << ")";
+        << ") is outside the PE's data memory [0, " << limit << ")" << symbol_below(s, s.kernel[p], value);
       break;
     }
     case kTrapNoRoute: {
       const uint32_t rx = route_rx(route_byte_of(s, p, color));
-      o << "a wavelet of color " << color << " arrived on port " << port_name(port) << " but color " << color
+      o << "a wavelet of " << color_str(s, color) << " arrived on port " << port_name(port) << " but " << color_str(s, color)
         << (rx == kNoPort ? " has no route here" : std::string(" arrives only on port ") + port_name(rx));
       break;
     }
     case kTrapOffGrid:
-      o << "color " << color << " is routed out of port " << port_name(port)
+      o << color_str(s, color) << " is routed out of port " << port_name(port)
         << ", which leaves the grid, and no output stream is attached there";
       break;
     case kTrapRampNotRx: {
       const uint32_t rx = route_rx(route_byte_of(s, p, value));
-      o << "the core sent on color " << value << ", whose route at this PE takes input from "
+      o << "the core sent on " << color_str(s, value) << ", whose route at this PE takes input from "
         << (rx == kNoPort ? std::string("nowhere (no route)") : std::string("port ") + port_name(rx))
         << ", not RAMP";
       break;
@@ -72,7 +131,7 @@ std::string trap_details(const MachineState& s, uint64_t p, uint32_t cause, uint
       o << "operand 0x" << std::hex << value;
       break;
     case kTrapQueueOverflow:
-      o << "color " << value;
+      o << color_str(s, value);
       break;
     default:
       o << "value " << value;
@@ -86,6 +145,8 @@ std::string TrapReport::describe() const {
   std::ostringstream o;
   o << "trap at PE(" << x << "," << y << ") cycle " << cycle << ": " << trap_cause_name(cause);
   if (!details.empty()) o << ": " << details;
+  if (!task.empty()) o << " in task '" << task << "'";
+  if (line != 0) o << " at " << file_line(file, line);
   if (!kernel.empty() && pc != kNoPc) o << " [kernel '" << kernel << "', pc " << pc << "]";
   return o.str();
 }
@@ -118,6 +179,10 @@ TrapReport find_trap(const MachineState& s, uint64_t cycle) {
     r.cycle = s.trap_cycle[p], r.cause = s.trap_cause[p], r.pc = s.trap_pc[p], r.value = s.trap_value[p];
     r.kernel = s.kernel[p] == kNoKernel ? "" : s.kernel_names[s.kernel[p]];
     r.details = trap_details(s, p, r.cause, r.value);
+    r.task_id = s.task[p];
+    r.task = r.task_id == kNoTask ? "" : task_name_of(s, s.kernel[p], r.task_id);
+    r.file.clear(), r.line = 0;
+    if (r.pc != kNoPc) source_of(s, s.kernel[p], r.pc, &r.file, &r.line);
   }
   if (found) return r;
   for (size_t j = 0; j < s.out_info.size(); ++j) {
@@ -148,36 +213,44 @@ std::string describe_op(const MachineState& s, uint64_t p, uint32_t slot) {
   const uint32_t dk = (w0 >> opslot::kDstKindShift) & 3u;
   const bool binary = opcode != kVmov && opcode != kVfneg;
   if (s0k == kDescFabIn && count_of(cq, word(3)) == 0)
-    o << " waits for a wavelet on color " << word(3);
+    o << " waits for a wavelet on " << color_str(s, word(3));
   else if (binary && s1k == kDescFabIn && count_of(cq, word(4)) == 0)
-    o << " waits for a wavelet on color " << word(4);
+    o << " waits for a wavelet on " << color_str(s, word(4));
   else if (dk == kDescFabOut)
-    o << " waits for room to send on color " << word(2);
+    o << " waits for room to send on " << color_str(s, word(2));
   else
     o << " waits for the arithmetic slot";
   return o.str();
 }
 
-std::string describe_pe(const MachineState& s, uint64_t p, uint64_t cycle) {
+// What PE p waits on: w.waits is the text after "PE(x,y):", and the other fields say the same as data.
+PeWait describe_pe(const MachineState& s, uint64_t p, uint64_t cycle) {
+  PeWait w;
+  w.x = uint32_t(p % s.width), w.y = uint32_t(p / s.width);
   std::ostringstream o;
-  o << pe_name(s, p) << ":";
   const uint64_t rq = s.occ[uint64_t(cycle & 1) * s.n + p];  // published at the last cycle run
   const uint64_t cq = s.cq_count[p];
   const uint32_t kernel = s.kernel[p];
   if (kernel != kNoKernel) {
     const KernelInfo& k = s.kernels[kernel];
+    w.kernel = s.kernel_names[kernel];
     const uint32_t task = s.task[p];
     if (task != kNoTask) {
       // A synchronous op has already advanced pc past itself: name the op's own pc.
       const bool sync_op = (s.ops[p] & opslot::kActive) != 0;
-      o << " task " << task << " at pc " << (sync_op ? s.ops[uint64_t(6) * s.n + p] >> 16 : s.pc[p]);
+      w.task_id = task;
+      w.task = task_name_of(s, kernel, task);
+      w.pc = sync_op ? s.ops[uint64_t(6) * s.n + p] >> 16 : s.pc[p];
+      o << " " << task_str(s, kernel, task) << " at pc " << w.pc;
+      const bool has_line = source_of(s, kernel, w.pc, &w.file, &w.line);
       if (sync_op) {
+        if (has_line) o << " (" << file_line(w.file, w.line) << ")";
         o << ": " << describe_op(s, p, 0);
       } else if (s.pc[p] < k.code_len) {
         const Instr in = s.code[k.code_offset + s.pc[p]];
-        o << " (" << op_name(in.op) << ")";
-        if (in.op == kRecv) o << " waits for a wavelet on color " << in.imm;
-        if (in.op == kSend) o << " waits for room to send on color " << in.imm;
+        o << " (" << op_name(in.op) << (has_line ? ", " + file_line(w.file, w.line) : "") << ")";
+        if (in.op == kRecv) o << " waits for a wavelet on " << color_str(s, uint32_t(in.imm));
+        if (in.op == kSend) o << " waits for room to send on " << color_str(s, uint32_t(in.imm));
         if (is_vector_op(in.op) && (uint32_t(in.imm) & vflag::kAsync)) o << " waits for a free microthread";
       }
       o << ";";
@@ -188,22 +261,31 @@ std::string describe_pe(const MachineState& s, uint64_t p, uint64_t cycle) {
     }
     for (uint32_t c = 0; c < uint32_t(kColors); ++c) {
       if (count_of(cq, c) == 0) continue;
-      o << " core queue of color " << c << " holds " << count_of(cq, c) << " wavelet(s)";
+      o << " core queue of " << color_str(s, c) << " holds " << count_of(cq, c) << " wavelet(s)";
       if (!(k.bound_mask & (1u << c)))
         o << " (no data task bound; waiting for a vector op or recv)";
       else if (s.blocked[p] & (1u << c))
-        o << " (data task " << c << " is blocked)";
+        o << " (data " << task_str(s, kernel, c) << " is blocked)";
       o << ";";
     }
     const uint32_t waiting = s.activated[p] & s.blocked[p];
-    if (waiting) o << " activated but blocked tasks mask 0x" << std::hex << waiting << std::dec << ";";
+    if (waiting) {
+      o << " activated but blocked tasks mask 0x" << std::hex << waiting << std::dec;
+      std::string named;
+      for (uint32_t t = 0; t < uint32_t(kTasks); ++t) {
+        const std::string name = (waiting >> t) & 1u ? task_name_of(s, kernel, t) : "";
+        if (!name.empty()) named += (named.empty() ? "" : ", ") + ("'" + name + "'");
+      }
+      if (!named.empty()) o << " (" << named << ")";
+      o << ";";
+    }
   } else if (cq != 0) {
     o << " core queue holds wavelets but the PE runs no kernel;";
   }
   for (uint32_t c = 0; c < uint32_t(kColors); ++c) {
     if (count_of(rq, c) == 0) continue;
     const uint32_t tx = route_tx(route_byte_of(s, p, c));
-    o << " router color " << c << " holds " << count_of(rq, c) << " wavelet(s) waiting on";
+    o << " router " << color_str(s, c) << " holds " << count_of(rq, c) << " wavelet(s) waiting on";
     for (uint32_t d = 0; d < uint32_t(kPorts); ++d) {
       if (!(tx & (1u << d))) continue;
       uint32_t q;
@@ -214,12 +296,14 @@ std::string describe_pe(const MachineState& s, uint64_t p, uint64_t cycle) {
         const uint64_t q_rq = s.occ[uint64_t(cycle & 1) * s.n + q];
         const uint32_t in_flight = ((s.lastsent[p] >> (8 * d)) & 0xFFu) == (0x80u | c) ? 1u : 0u;
         if (count_of(q_rq, c) + in_flight >= uint32_t(kQueueDepth))
-          o << " " << port_name(d) << " (" << pe_name(s, q) << " queue for color " << c << " full)";
+          o << " " << port_name(d) << " (" << pe_name(s, q) << " queue for " << color_str(s, c) << " full)";
       }
     }
     o << ";";
   }
-  return o.str();
+  w.waits = o.str();
+  if (!w.waits.empty()) w.waits.erase(0, 1);  // every part starts with a space
+  return w;
 }
 
 }  // namespace
@@ -230,7 +314,11 @@ StallReport describe_stall(const MachineState& s, uint64_t cycle, uint64_t quiet
   for (uint64_t p = 0; p < s.n; ++p) {
     if (!(s.flags[p] & kFlagHasWork)) continue;
     ++r.waiting_pes;
-    if (r.waits.size() < max_lines) r.waits.push_back(describe_pe(s, p, cycle));
+    if (r.waits.size() < max_lines) {
+      r.pes.push_back(describe_pe(s, p, cycle));
+      const std::string& waits = r.pes.back().waits;
+      r.waits.push_back(pe_name(s, p) + ":" + (waits.empty() ? "" : " " + waits));
+    }
   }
   for (size_t i = 0; i < s.in_info.size(); ++i) {
     if (s.in_pos[i] >= s.in_info[i].length) continue;
@@ -238,8 +326,8 @@ StallReport describe_stall(const MachineState& s, uint64_t cycle, uint64_t quiet
     if (r.waits.size() < max_lines) {
       r.waits.push_back("input stream '" + s.in_names[i] + "' has " +
                         std::to_string(st.length - s.in_pos[i]) + " wavelet(s) left for " +
-                        pe_name(s, st.pe) + " port " + port_name(st.port) + " color " +
-                        std::to_string(st.color));
+                        pe_name(s, st.pe) + " port " + port_name(st.port) + " " +
+                        color_str(s, st.color));
     }
   }
   return r;

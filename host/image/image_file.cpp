@@ -168,14 +168,14 @@ std::string image_bytes(const Image& im) {
 void save_image(const Image& im, const std::string& path) {
   const std::string bytes = image_bytes(im);
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
-  if (!f) throw Error(path + ": cannot open for writing");
+  if (!f) throw Error(cannot_open(path, "for writing"));
   f.write(bytes.data(), std::streamsize(bytes.size()));
   if (!f) throw Error(path + ": write failed");
 }
 
 Image load_image(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot open image file");
+  if (!f) throw Error(cannot_open(path, "image file"));
   std::string data((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
   Reader r(std::move(data), path);
   char magic[8];

@@ -9,7 +9,7 @@ namespace wafer {
 
 Image load_program_or_image(const std::string& path, const std::map<std::string, std::string>& params) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw Error(path + ": cannot open");
+  if (!f) throw Error(cannot_open(path));
   char magic[8] = {};
   f.read(magic, 8);
   if (f.gcount() == 8 && std::string(magic, 8) == "WAFERIMG") {

@@ -51,7 +51,8 @@ TEST(BadProgram, MoreColorsThanExist) {
   std::string auto_colors = "grid 1, 1\n";
   for (int k = 0; k < 25; ++k) auto_colors += "color c" + std::to_string(k) + "\n";
   expect_error(auto_colors, 26, 7,
-               "no free color for 'c24': 24 of the machine's 24 colors (0..23) are already in use");
+               "no free color for 'c24': the program needs 25 colors (24 declared before this one, 1 here, 0 after "
+               "it) but the machine has 24 (0..23)");
   expect_error(one_task("    send 24, r0, r1"), 5, 10,
                "color 24 does not exist: the machine has 24 colors (0..23)");
   expect_error(one_task("    dset d0, fabin(30, 4)"), 5, 20, "color 30 does not exist");
@@ -89,7 +90,7 @@ TEST(BadProgram, SyntaxErrorsSayWhatWasExpected) {
   expect_error("grid 1, 1 $\n", 1, 11, "unexpected character '$'");
   expect_error("grid 1, 1\nparam N = (1 + 2\n", 3, 1, "expected ')' to close the parenthesis");
   expect_error("grid 1, 1\nroute 0 at (0, 0) rx west tx ramp\n", 2, 1,
-               "expected a top-level statement (param, const, color, grid, kernel, layout), found 'route'");
+               "expected a top-level statement (param, const, color, grid, kernel, layout, assert), found 'route'");
   expect_error("grid 1, 1\nparam x = 3\n", 2, 7, "expected a parameter name, found 'x', which is reserved");
   expect_error("grid 1, 1\nconst N = 0x\n", 2, 11, "expected digits after '0x'");
   expect_error("grid 1, 1\nconst N = 99999999999999999999\n", 2, 11, "does not fit in 64 bits");
