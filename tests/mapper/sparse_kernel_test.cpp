@@ -80,16 +80,23 @@ LayerGraph silent_graph(const std::vector<uint32_t>& sizes) {
   return g;
 }
 
+// The 32-32-32-3 silent network on a side x side grid under the uniform rule with `block`, a zero input:
+// the sparse and the dense kernel's runs (same outputs).
+std::pair<MappedRun, MappedRun> zero_input_runs(uint32_t block, uint32_t side, uint32_t batch) {
+  const LayerGraph g = silent_graph({32, 32, 32, 3});
+  const std::vector<double> zeros(uint64_t(batch) * 32, 0.0);
+  MappedRun sparse = map_run_check(g, side, side, block, zeros, batch);
+  MappedRun dense = map_run_check(dense_version(g), side, side, block, zeros, batch);
+  EXPECT_TRUE(compare_bits(sparse.run.outputs, dense.run.outputs).equal());
+  return {std::move(sparse), std::move(dense)};
+}
+
 TEST(SparseKernel, AnAllZeroInputSendsAlmostNothingAndCostsAlmostNothing) {
   // Every layer single-position (block >= its inputs): with a zero input, only the sentinels travel
   // between layers (1 per lane and sample instead of m) and the last layer's 3 outputs reach the host
   // (a 4 x 4 grid keeps their way to the edge short).
-  const LayerGraph g = silent_graph({32, 32, 32, 3});
   const uint32_t batch = 8;
-  const std::vector<double> zeros(uint64_t(batch) * 32, 0.0);
-  const MappedRun sparse = map_run_check(g, 4, 4, 32, zeros, batch);
-  const MappedRun dense = map_run_check(dense_version(g), 4, 4, 32, zeros, batch);
-  EXPECT_TRUE(compare_bits(sparse.run.outputs, dense.run.outputs).equal());
+  const auto [sparse, dense] = zero_input_runs(32, 4, batch);
   const uint64_t ws = sparse.totals[kCtrWaveletsOut], wd = dense.totals[kCtrWaveletsOut];
   const uint64_t bs = sparse.totals[kCtrBusy], bd = dense.totals[kCtrBusy];
   std::printf("all-zero input: wavelets out %llu sparse vs %llu dense, busy cycles %llu vs %llu\n",
@@ -105,12 +112,7 @@ TEST(SparseKernel, AnAllZeroInputSendsAlmostNothingAndCostsAlmostNothing) {
 TEST(SparseKernel, AnAllZeroInputOnChainsLeavesOnlyTheReduction) {
   // With chains (C > 1) the partial sums still travel (m + 1 per chain position and sample): zeros make
   // the x free, not the reduction. Busy cycles fall to the reduction's and the fixed 16 per sample.
-  const LayerGraph g = silent_graph({32, 32, 32, 3});
-  const uint32_t batch = 8;
-  const std::vector<double> zeros(uint64_t(batch) * 32, 0.0);
-  const MappedRun sparse = map_run_check(g, 40, 40, 8, zeros, batch);
-  const MappedRun dense = map_run_check(dense_version(g), 40, 40, 8, zeros, batch);
-  EXPECT_TRUE(compare_bits(sparse.run.outputs, dense.run.outputs).equal());
+  const auto [sparse, dense] = zero_input_runs(8, 40, 8);
   const uint64_t bs = sparse.totals[kCtrBusy], bd = dense.totals[kCtrBusy];
   std::printf("all-zero input, 8x8 blocks: busy cycles %llu sparse vs %llu dense, wavelets %llu vs %llu\n",
               (unsigned long long)bs, (unsigned long long)bd, (unsigned long long)sparse.totals[kCtrWaveletsOut],
