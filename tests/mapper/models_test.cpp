@@ -19,6 +19,7 @@
 #include "mapper/run/batch_input.h"
 #include "mapper/run/pipeline_run.h"
 #include "mapper/search/search.h"
+#include "mapper/sparsity/density.h"
 
 namespace wafer::mapper {
 namespace {
@@ -38,8 +39,12 @@ struct Outcome {
 Outcome infer_and_check(const std::string& model, const std::string& input, uint32_t grid_w, uint32_t grid_h,
                         uint32_t block = 0) {
   std::printf("model %s input %s grid %ux%u\n", model.c_str(), input.c_str(), grid_w, grid_h);
-  const LayerGraph g = import_model(model);
+  LayerGraph g = import_model(model);
   NpyArray in = read_npy(input);
+  // The sparse kernel's cost follows the non-zero x: plan with the densities of the given samples, as
+  // `wafer infer` does.
+  const Batch given_batch = batch_from_npy(in, g, input);
+  measure_densities(g, given_batch.values, given_batch.size);
   Outcome o;
   o.plan = block ? place_staircase(g, grid_w, grid_h, {.block = block}) : search_plan(g, grid_w, grid_h).plan;
   const uint64_t per_sample = in.data.size() / in.shape[0], given = in.shape[0];
