@@ -77,7 +77,7 @@ mapper::Plan search(const mapper::LayerGraph& g, uint32_t w, uint32_t h) {
 }
 
 Row run_case(const mapper::LayerGraph& g, const mapper::Plan& plan, const Case& c, const std::vector<double>& x,
-             uint32_t batch, unsigned threads) {
+             uint32_t batch, unsigned threads, bool per_layer) {
   Row r;
   r.c = c;
   r.shapes = shapes_of(plan);
@@ -88,6 +88,16 @@ Row run_case(const mapper::LayerGraph& g, const mapper::Plan& plan, const Case& 
   const mapper::PipelineRun run = mapper::run_pipeline(*engine, g, plan, batch);
   r.measured = run.interval;
   r.seconds = run.seconds;
+  if (per_layer)
+    for (size_t l = 0; l < plan.layers.size(); ++l)
+      std::printf("    layer %zu: slot/sample measured %llu predicted %llu\n", l,
+                  (unsigned long long)run.layers[l].slot_per_sample, (unsigned long long)plan.layers[l].cost.slot_work);
+  if (per_layer) {
+    std::printf("    completion gaps:");
+    for (size_t i = 1; i < run.sample_done.size(); ++i)
+      std::printf(" %llu", (unsigned long long)(run.sample_done[i] - run.sample_done[i - 1]));
+    std::printf("\n");
+  }
   const auto totals = engine->counter_totals();
   r.busy = totals[kCtrBusy], r.wavelets = totals[kCtrWaveletsOut];
   mapper::ReplayDetail d;
@@ -115,6 +125,7 @@ int main(int argc, char** argv) {
       "batch", "samples (at least 4)", cxxopts::value<uint32_t>()->default_value("16"))(
       "seed", "inputs' seed (uniform [0, 1), as the model's own _x.npy)", cxxopts::value<uint64_t>()->default_value("34256"))(
       "replan", "also run each case on the shapes the search picks for its densities")(
+      "per-layer", "print each layer's slot work per sample (measured, predicted) and the completion gaps")(
       "threads", "CPU engine threads", cxxopts::value<unsigned>()->default_value("1"))(
       "json", "also write the rows as JSON to this file", cxxopts::value<std::string>())("h,help", "show help");
   try {
@@ -130,6 +141,7 @@ int main(int argc, char** argv) {
     const uint32_t batch = args["batch"].as<uint32_t>();
     if (batch < 4) throw Error("--batch: at least 4 samples to measure an interval");
     const unsigned threads = args["threads"].as<unsigned>();
+    const bool per_layer = args.count("per-layer") > 0;
     const mapper::LayerGraph model = mapper::import_model(args["model"].as<std::string>());
     SplitMix rng{args["seed"].as<uint64_t>()};
     std::vector<double> x(uint64_t(batch) * model.input_size());
@@ -154,12 +166,12 @@ int main(int argc, char** argv) {
     for (const Case& c : cases) {
       const mapper::LayerGraph g = graph_for(model, c, x, batch);
       const mapper::Plan plan = mapper::staircase_for_shapes(g, run_w, run_h, base.layers.front().chain, lanes, 1);
-      rows.push_back(run_case(g, plan, c, x, batch, threads));
+      rows.push_back(run_case(g, plan, c, x, batch, threads, per_layer));
       std::printf("  %s %s: %.1f cycles/sample measured, %llu predicted (%.1f s)\n", c.name.c_str(), c.what.c_str(),
                   rows.back().measured, (unsigned long long)rows.back().predicted, rows.back().seconds);
       std::fflush(stdout);
       if (args.count("replan") && !c.dense_kernel) {
-        rows.push_back(run_case(g, search(g, w, h), c, x, batch, threads));
+        rows.push_back(run_case(g, search(g, w, h), c, x, batch, threads, per_layer));
         rows.back().replanned = true;
         std::printf("  %s replanned (%s): %.1f measured, %llu predicted\n", c.name.c_str(), rows.back().shapes.c_str(),
                     rows.back().measured, (unsigned long long)rows.back().predicted);

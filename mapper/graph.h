@@ -22,8 +22,9 @@ struct FcLayer {
   // |y| < zero_below zeroed on the wafer (0: none; hidden layers only), and the expected densities the cost
   // model uses: in_density[j], the fraction of samples in which input j is non-zero (empty: all are), and
   // out_density, the fraction of the outputs that are non-zero (after zero_below).
+  // in_density_sum: its prefix sums (in + 1 entries), so a chain position's expected x count costs O(1).
   float zero_below = 0;
-  std::vector<double> in_density;
+  std::vector<double> in_density, in_density_sum;
   double out_density = 1;
   uint64_t weight_count() const { return uint64_t(in) * out; }
 };

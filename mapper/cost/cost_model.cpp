@@ -100,20 +100,19 @@ LayerCost predict_layer(const LayerGraph& g, uint32_t index, const LayerShape& s
   // and role cost the same, and BlockSplit has at most two sizes (the larger first), so the first
   // position, the first middle one, the first smaller middle one, the last block and the epilogue cover
   // every case (constant time: the search asks this thousands of times). With densities (sparse kernel),
-  // each position's expected x count is the sum of its inputs' densities: every position is costed.
+  // each position's expected x count is the sum of its inputs' densities (prefix sums: O(1)), and every
+  // position is costed (O(C)).
   double worst = 0;
   auto consider = [&](uint32_t c) {
     if (c >= positions) return;
     const uint32_t n = c < shape.chain ? cols.size(c) : 0;
     PeTraffic pt = t;
-    if (t.sparse_in && !layer.in_density.empty() && c < shape.chain) {
-      double x = 0;
-      for (uint32_t j = cols.start(c); j < cols.start(c) + n; ++j) x += layer.in_density[j];
-      pt.x_count = x;
+    if (t.sparse_in && !layer.in_density_sum.empty() && c < shape.chain) {
+      pt.x_count = layer.in_density_sum[cols.start(c) + n] - layer.in_density_sum[cols.start(c)];
     }
     worst = std::max(worst, fc_pe_interval(cost.m_max, n, c, shape.chain, layer.act, pt));
   };
-  if (t.sparse_in && !layer.in_density.empty()) {
+  if (t.sparse_in && !layer.in_density_sum.empty()) {
     for (uint32_t c = 0; c < positions; ++c) consider(c);
   } else {
     const uint32_t first_small = cols.total % cols.parts;

@@ -32,10 +32,8 @@ void predict_latency(const LayerGraph& g, Plan& plan) {
           // Its n x (sparse: the expected count of non-zero ones) arrive one per cycle from first[c] + lane
           // (broadcast hops) and take m + per_x each; the last one then runs the issue path.
           double x = cols.size(c);
-          if (!g.dense_kernel && !fc.in_density.empty()) {
-            x = 0;
-            for (uint32_t j = cols.start(c); j < cols.start(c) + cols.size(c); ++j) x += fc.in_density[j];
-          }
+          if (!g.dense_kernel && !fc.in_density_sum.empty())
+            x = fc.in_density_sum[cols.start(c) + cols.size(c)] - fc.in_density_sum[cols.start(c)];
           const uint64_t ready = first[c] + lane + uint64_t(std::llround(x * double(m + k.per_x))) + issue;
           pass = c == 0 ? ready : std::max(ready, pass + 2);
         } else {

@@ -5,6 +5,15 @@
 
 namespace wafer::mapper {
 
+namespace {
+
+void set_prefix_sums(FcLayer& l) {
+  l.in_density_sum.assign(l.in + 1, 0.0);
+  for (uint32_t j = 0; j < l.in; ++j) l.in_density_sum[j + 1] = l.in_density_sum[j] + l.in_density[j];
+}
+
+}  // namespace
+
 void measure_densities(LayerGraph& g, const std::vector<double>& input, uint32_t batch) {
   if (batch == 0) throw Error("densities: an empty calibration batch");
   const auto acts = layer_activations(g, input, batch);
@@ -14,6 +23,7 @@ void measure_densities(LayerGraph& g, const std::vector<double>& input, uint32_t
     for (uint64_t s = 0; s < batch; ++s)
       for (uint32_t j = 0; j < fc.in; ++j) fc.in_density[j] += acts[l][s * fc.in + j] != 0.0;
     for (double& d : fc.in_density) d /= batch;
+    set_prefix_sums(fc);
     uint64_t nz = 0;
     for (double v : acts[l + 1]) nz += v != 0.0;
     fc.out_density = double(nz) / double(acts[l + 1].size());
@@ -25,6 +35,7 @@ void set_densities(LayerGraph& g, const std::vector<double>& density) {
   for (size_t l = 0; l < g.layers.size(); ++l) {
     if (!(density[l] >= 0 && density[l] <= 1)) throw Error("densities: each must be in [0, 1]");
     g.layers[l].in_density.assign(g.layers[l].in, density[l]);
+    set_prefix_sums(g.layers[l]);
     g.layers[l].out_density = l + 1 < g.layers.size() ? density[l + 1] : 1.0;
   }
 }

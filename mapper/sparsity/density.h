@@ -10,7 +10,8 @@
 
 namespace wafer::mapper {
 
-// Sets every layer's in_density and out_density from the batch (float64 activations, layer_activations).
+// Sets every layer's in_density (and its prefix sums) and out_density from the batch (float64
+// activations, layer_activations).
 void measure_densities(LayerGraph& graph, const std::vector<double>& input, uint32_t batch);
 // Given instead of measured: every input of layer l non-zero with probability density[l] (one per layer),
 // outputs with density[l + 1] (the last layer's outputs: 1).

@@ -33,8 +33,8 @@ struct Outcome {
   std::vector<double> reference;
 };
 
-// Maps with the search on a grid_w x grid_h grid and runs at least 4 samples per replica (the inputs
-// repeated as needed), so that the steady-state interval is measured.
+// Maps with the search on a grid_w x grid_h grid and runs at least 4 samples per replica and 16 in all (the
+// inputs repeated as needed), so that the steady-state interval is measured.
 // block > 0: the uniform rule with that block side instead of the search.
 Outcome infer_and_check(const std::string& model, const std::string& input, uint32_t grid_w, uint32_t grid_h,
                         uint32_t block = 0) {
@@ -48,7 +48,9 @@ Outcome infer_and_check(const std::string& model, const std::string& input, uint
   Outcome o;
   o.plan = block ? place_staircase(g, grid_w, grid_h, {.block = block}) : search_plan(g, grid_w, grid_h).plan;
   const uint64_t per_sample = in.data.size() / in.shape[0], given = in.shape[0];
-  const uint64_t want = std::max<uint64_t>(given, 4ull * o.plan.replicas);
+  // At least 16 in all: with the sparse kernel completions jitter with each sample's zeros, and the
+  // interval is the mean gap over the batch's second half (one gap with 4 samples).
+  const uint64_t want = std::max<uint64_t>({given, 4ull * o.plan.replicas, 16ull});
   for (uint64_t s = given; s < want; ++s)
     in.data.insert(in.data.end(), in.data.begin() + (s % given) * per_sample, in.data.begin() + (s % given + 1) * per_sample);
   in.shape[0] = want;
