@@ -108,7 +108,7 @@ struct FcKernelCounts {
 // Code of one role's kernel; x_color is the layer's x color (its data task id). data_words: the SRAM
 // words the layer's PEs use (fc_sram_layout(m_max, n_max).words). The epilogue's task must start
 // activated (Placement::activate_mask bit kTaskEpilogue) with kSamplesLeft = the batch, so that the
-// machine is quiescent once the batch has passed.
+// machine is quiescent once the batch has passed; the threshold epilogue is a data task and needs neither.
 Kernel fc_kernel(const std::string& name, uint32_t x_color, ChainRole role, Activation act,
                  uint32_t data_words, const FcKernelOptions& options = {});
 FcKernelCounts fc_kernel_counts(ChainRole role, Activation act, const FcKernelOptions& options = {});
