@@ -22,6 +22,12 @@ void LayerGraph::validate() const {
     if (l.bias.size() != l.out)
       throw Error(where + ": " + std::to_string(l.bias.size()) + " bias entries for " + std::to_string(l.out) +
                   " outputs");
+    if (!(l.zero_below >= 0)) throw Error(where + ": the sparsity threshold must be >= 0");
+    if (l.zero_below > 0 && !sparse_out(i))
+      throw Error(where + ": induced sparsity needs the sparse kernel on a hidden layer");
+    if (!l.in_density.empty() && (l.in_density.size() != l.in || l.in_density_sum.size() != l.in + 1u))
+      throw Error(where + ": " + std::to_string(l.in_density.size()) + " input densities for " +
+                  std::to_string(l.in) + " inputs");
     if (i > 0 && layers[i - 1].out != l.in)
       throw Error(where + ": takes " + std::to_string(l.in) + " inputs but the previous layer gives " +
                   std::to_string(layers[i - 1].out));

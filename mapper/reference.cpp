@@ -1,5 +1,7 @@
 #include "mapper/reference.h"
 
+#include <cmath>
+
 #include "host/model/error.h"
 
 namespace wafer::mapper {
@@ -21,6 +23,8 @@ std::vector<double> evaluate_layer_graph(const LayerGraph& g, const std::vector<
         for (uint64_t j = 0; j < l.in; ++j) sum += w[j] * xs[j];
         sum += l.bias[i];
         y[s * l.out + i] = l.act == Activation::kRelu && sum < 0 ? 0.0 : sum;
+        // Induced sparsity (FcLayer::zero_below), as the wafer applies it.
+        if (std::fabs(y[s * l.out + i]) < double(l.zero_below)) y[s * l.out + i] = 0.0;
       }
     x.swap(y);
   }

@@ -18,6 +18,7 @@
 #include "mapper/reference.h"
 #include "mapper/run/batch_input.h"
 #include "mapper/run/pipeline_run.h"
+#include "mapper/sparsity/setup.h"
 
 namespace wafer::cli {
 
@@ -45,6 +46,10 @@ int infer_command(int argc, char** argv) {
       "check", "compare with the float64 reference evaluation of the model")(
       "labels", "true classes (.npy, [batch]): report the accuracy of argmax", cxxopts::value<std::string>())(
       "max-cycles", "give up after this many cycles (0: from the prediction)", cxxopts::value<uint64_t>()->default_value("0"))(
+      "induce-sparsity", "zero the fraction F in [0,1) of each hidden layer's non-zero activations, smallest first "
+      "(per-layer thresholds calibrated on the input batch)", cxxopts::value<double>())(
+      "sparsity-threshold", "zero hidden activations with |a| < T (T >= 0)", cxxopts::value<float>())(
+      "dense-kernel", "the dense FC kernel (zeros travel and cost like any value) instead of the sparse one")(
       "h,help", "show help");
   add_plan_options(opts);
   opts.parse_positional({"model"});
@@ -56,9 +61,17 @@ int infer_command(int argc, char** argv) {
   }
   const std::string model = args["model"].as<std::string>(), in_path = args["input"].as<std::string>();
   const GridSize grid = parse_grid(args["grid"].as<std::string>());
-  const mapper::LayerGraph g = mapper::import_model(model);
+  mapper::LayerGraph g = mapper::import_model(model);
   const NpyArray in = read_npy(in_path);
   const mapper::Batch batch = mapper::batch_from_npy(in, g, in_path);
+  const bool induced = args.count("induce-sparsity") || args.count("sparsity-threshold");
+  const mapper::SparsitySetup sparsity = mapper::setup_sparsity(
+      g, batch.values, batch.size,
+      {.dense_kernel = args.count("dense-kernel") > 0,
+       .fraction = args.count("induce-sparsity") ? args["induce-sparsity"].as<double>() : -1.0,
+       .threshold = args.count("sparsity-threshold") ? args["sparsity-threshold"].as<float>() : -1.0f,
+       .fraction_given = args.count("induce-sparsity") > 0,
+       .threshold_given = args.count("sparsity-threshold") > 0});
   NpyArray labels;
   if (args.count("labels")) {
     labels = read_npy(args["labels"].as<std::string>());
@@ -74,6 +87,7 @@ int infer_command(int argc, char** argv) {
               grid.height, engine_name.c_str());
   std::printf("%s", mapper::plan_table(g, plan).c_str());
   std::printf("%s", describe_choice(choice).c_str());
+  std::printf("%s", mapper::describe_sparsity(g, sparsity).c_str());
   std::fflush(stdout);
 
   const Image im = mapper::build_pipeline_image(g, plan, batch.values, batch.size);
@@ -109,6 +123,13 @@ int infer_command(int argc, char** argv) {
               run.seconds > 0 ? double(run.cycles) * double(run.mapped_pes) / run.seconds : 0.0,
               (unsigned long long)run.mapped_pes);
 
+  if (!g.dense_kernel) {
+    // What the hidden layers produced: the replay computes the wafer's arithmetic bit for bit (--check
+    // verifies the outputs), so its zeros are the wafer's.
+    mapper::ReplayDetail detail;
+    mapper::ordered_fp32_forward(g, plan, batch.values, batch.size, &detail);
+    std::printf("%s", mapper::describe_measured_sparsity(g, detail).c_str());
+  }
   if (args.count("output")) {
     std::vector<double> y(run.outputs.begin(), run.outputs.end());
     write_npy(args["output"].as<std::string>(), {batch.size, g.output_size()}, y, true);
@@ -117,8 +138,9 @@ int infer_command(int argc, char** argv) {
   int status = 0;
   std::vector<double> ref;
   if (args.count("check")) {
-    ref = mapper::is_onnx_path(model) ? mapper::evaluate_onnx_reference(model, in.data, in.shape)
-                                      : mapper::evaluate_layer_graph(g, batch.values, batch.size);
+    // Induced sparsity changes the network: the graph's own evaluation applies it, the ONNX file cannot.
+    ref = mapper::is_onnx_path(model) && !induced ? mapper::evaluate_onnx_reference(model, in.data, in.shape)
+                                                  : mapper::evaluate_layer_graph(g, batch.values, batch.size);
     const auto bound = mapper::output_error_bound(g, plan, batch.values, batch.size);
     const mapper::CheckResult c = mapper::compare_with_reference(run.outputs, ref, bound, g.output_size());
     std::printf("check against the float64 reference: worst error %.3g (bound %.3g, sample %llu output %llu, "

@@ -1,6 +1,7 @@
 #include "host/kernels/fc_layer.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "host/kernels/block_split.h"
@@ -22,28 +23,41 @@ uint32_t bits(float f) {
 
 void add_fc_layer(Image& im, const FcLayerSpec& fc, const FcFrame& l, uint32_t batch) {
   const uint32_t K = l.lanes, C = l.chain, P = l.positions;
-  if (P != chain_positions(C, fc.act))
+  const bool thresholded = fc.threshold > 0;
+  if (fc.threshold < 0 || std::isnan(fc.threshold) || (thresholded && !fc.sparse_out))
+    throw Error("fc layer '" + fc.name + "': a threshold must be >= 0 and needs sparse outputs");
+  if (P != chain_positions(C, fc.act, thresholded))
     throw Error("fc layer '" + fc.name + "': " + std::to_string(P) + " chain positions for C=" + std::to_string(C));
   const BlockSplit rows{fc.out, K}, cols{fc.in, C};
-  const uint32_t data_words = fc_sram_layout(rows.max_size(), cols.max_size()).words;
+  const bool sentinel = fc.sparse_out;
+  const uint32_t data_words = fc_sram_layout(rows.max_size(), cols.max_size(), sentinel).words;
   // One kernel per chain role present in the layer.
   auto kernel_for = [&](ChainRole role) {
-    return im.add_kernel(fc_kernel(fc.name + "_" + chain_role_name(role), l.x_color, role, fc.act, data_words));
+    const FcKernelOptions o{.sparse_in = fc.sparse_in, .threshold = thresholded, .in_color = l.out_color(C - 1),
+                            .out_color = l.out_color(C)};
+    return im.add_kernel(fc_kernel(fc.name + "_" + chain_role_name(role), l.x_color, role, fc.act, data_words, o));
   };
   if (C == 1) {
     im.place(l.sub_rect(0, K, 0, 1), kernel_for(ChainRole::kSingle));
   } else {
     im.place(l.sub_rect(0, K, 0, 1), kernel_for(ChainRole::kStart));
     im.place(l.sub_rect(0, K, 1, C - 1), kernel_for(ChainRole::kMiddle));
-    if (P > C) {
-      im.place(l.sub_rect(0, K, C, 1), kernel_for(ChainRole::kEpilogue), 1u << kTaskEpilogue);
-      im.reg(l.sub_rect(0, K, C, 1), kSamplesLeft, batch);
-    }
+  }
+  if (P > C && thresholded) {
+    // A data task per element: nothing to start, nothing to count.
+    im.place(l.sub_rect(0, K, C, 1), kernel_for(ChainRole::kEpilogue));
+    // T's bits, at least 1 so that +0 (bits 0) is below it too.
+    im.reg(l.sub_rect(0, K, C, 1), kThreshold, std::max<uint32_t>(bits(fc.threshold), 1));
+    im.reg(l.sub_rect(0, K, C, 1), kAbsMask, 0x7FFFFFFFu);
+  } else if (P > C) {
+    im.place(l.sub_rect(0, K, C, 1), kernel_for(ChainRole::kEpilogue), 1u << kTaskEpilogue);
+    im.reg(l.sub_rect(0, K, C, 1), kSamplesLeft, batch);
   }
   // Per lane: m and the SRAM layout that follows from it.
   for (uint32_t lane = 0; lane < K; ++lane) {
     const uint32_t m = rows.size(lane);
-    const FcSramLayout s = fc_sram_layout(m, 0);
+    const uint32_t len = m + (sentinel ? 1 : 0);  // the reduction's length: m sums, then the sentinel
+    const FcSramLayout s = fc_sram_layout(m, 0, sentinel);
     const Rect r = l.sub_rect(lane, 1, 0, P);
     im.reg(r, kRows, m);
     im.reg(r, kABase, s.weights);
@@ -53,16 +67,24 @@ void add_fc_layer(Image& im, const FcLayerSpec& fc, const FcFrame& l, uint32_t b
     im.dsrs.push_back({r, kDAcc, desc_word0(kDescMem, s.acc0), desc_word1(m, 1)});
     im.dsrs.push_back({r, kDSrc, desc_word0(kDescMem, s.init), desc_word1(m, 1)});
     im.dsrs.push_back({r, kDCol, desc_word0(kDescMem, s.weights), desc_word1(m, 1)});
-    im.dsrs.push_back({r, kDRed, desc_word0(kDescMem, s.acc0), desc_word1(m, 1)});
+    im.dsrs.push_back({r, kDRed, desc_word0(kDescMem, s.acc0), desc_word1(len, 1)});
     for (uint32_t c = 0; c < P; ++c) {
       const Rect pe = l.sub_rect(lane, 1, c, 1);
-      im.dsrs.push_back({pe, kDOut, desc_word0(kDescFabOut, l.out_color(c)), desc_word1(m, 0)});
-      if (c > 0) im.dsrs.push_back({pe, kDIn, desc_word0(kDescFabIn, l.out_color(c - 1)), desc_word1(m, 0)});
+      // Partial sums inside the chain are dense (the next position pops exactly len); the layer's output,
+      // sent by its last position, skips zeros when sparse.
+      const bool skip = sentinel && c == P - 1;
+      im.dsrs.push_back({pe, kDOut, desc_word0(kDescFabOut, l.out_color(c), skip), desc_word1(len, 0)});
+      if (c > 0) im.dsrs.push_back({pe, kDIn, desc_word0(kDescFabIn, l.out_color(c - 1)), desc_word1(len, 0)});
     }
-    // Bias: the init vector of chain position 0 (elsewhere the init vector stays zero).
+    // Bias: the init vector of chain position 0 (elsewhere the init vector stays zero). With the sentinel,
+    // element m of position 0's init vector and both accumulators is +inf (elsewhere 0): no vfmac writes it,
+    // so every reduction carries inf + 0 + ... = inf as element m, the sentinel.
     std::vector<uint32_t> bias(m);
     for (uint32_t i = 0; i < m; ++i) bias[i] = bits(fc.bias(rows.start(lane) + i));
     im.sram(l.sub_rect(lane, 1, 0, 1), s.init, std::move(bias));
+    if (sentinel)
+      for (uint32_t at : {s.acc0 + m, s.acc1 + m, s.init + m})
+        im.sram(l.sub_rect(lane, 1, 0, 1), at, {kFcSentinelBits});
     // The blocks of W, column-major.
     for (uint32_t c = 0; c < C; ++c) {
       const uint32_t n = cols.size(c), r0 = rows.start(lane), c0 = cols.start(c);
@@ -90,7 +112,7 @@ void add_fc_layer(Image& im, const FcLayerSpec& fc, const FcFrame& l, uint32_t b
 }
 
 void add_fc_input_streams(Image& im, const FcFrame& l, uint32_t inputs, const std::vector<float>& samples,
-                          uint32_t batch, const std::string& prefix) {
+                          uint32_t batch, const std::string& prefix, bool sparse) {
   if (samples.size() != uint64_t(batch) * inputs)
     throw Error("fc input streams: " + std::to_string(samples.size()) + " values for " + std::to_string(batch) +
                 " samples of " + std::to_string(inputs));
@@ -100,11 +122,15 @@ void add_fc_input_streams(Image& im, const FcFrame& l, uint32_t inputs, const st
     s.name = prefix + "x" + std::to_string(c);
     s.x = l.pe_x(0, c), s.y = l.pe_y(0, c), s.port = l.x_in_port(), s.color = l.x_color;
     const uint32_t n = cols.size(c), j0 = cols.start(c);
-    for (uint32_t b = 0; b < batch; ++b)
+    for (uint32_t b = 0; b < batch; ++b) {
       for (uint32_t j = 0; j < n; ++j) {
-        s.payload.push_back(bits(samples[uint64_t(b) * inputs + j0 + j]));
+        const float v = samples[uint64_t(b) * inputs + j0 + j];
+        if (sparse && v == 0.0f) continue;  // +-0: what skip-zeros leaves out
+        s.payload.push_back(bits(v));
         s.index.push_back(uint16_t(j));
       }
+      if (sparse) s.payload.push_back(kFcSentinelBits), s.index.push_back(uint16_t(n));
+    }
     im.add_in_stream(std::move(s));
   }
 }

@@ -48,6 +48,13 @@ struct FcLayerSpec {
   Activation act = Activation::kNone;
   std::function<float(uint32_t i, uint32_t j)> weight;  // W[i][j], i < out, j < in
   std::function<float(uint32_t i)> bias;                // b[i]
+  // The sparse protocol (fc_kernel.h): sparse_in, x arrive without zeros and end with the sentinel;
+  // sparse_out, the layer's outputs leave without zeros (skip-zeros) and each sample ends with the sentinel
+  // (for a sparse_in layer next; the host's output streams take dense outputs).
+  bool sparse_in = false, sparse_out = false;
+  // Induced sparsity (needs sparse_out): outputs with |y| < threshold (ReLU: y < threshold) are not sent,
+  // so they are zeros for the next layer; done by the threshold epilogue. 0: none.
+  float threshold = 0;
 };
 
 // Kernels, placements, registers, descriptors, SRAM (blocks of W, bias) and routes of one layer.
@@ -57,8 +64,9 @@ void add_fc_layer(Image& image, const FcLayerSpec& layer, const FcFrame& frame, 
 // One input stream per chain position at lane 0's off-grid side (the frame must touch that edge),
 // named prefix + "x<c>", carrying `batch` samples of `inputs` values each (sample-major), index j for
 // element j.
+// sparse: zeros are left out (the host's side of skip-zeros) and each sample ends with the sentinel.
 void add_fc_input_streams(Image& image, const FcFrame& frame, uint32_t inputs, const std::vector<float>& samples,
-                          uint32_t batch, const std::string& prefix = "");
+                          uint32_t batch, const std::string& prefix = "", bool sparse = false);
 // One output stream per lane (prefix + "y<l>", in lane order) at the grid's edge beyond the chain's end;
 // PEs in between pass the output color on. turn_south (frames whose outputs leave east only): lane l's
 // outputs go K - l columns east of the chain's end, then south to the grid's south edge, so the region

@@ -13,9 +13,20 @@
 
 namespace wafer::mapper {
 
+// The sparse kernel skips zero x (their products are not added) and a thresholded layer
+// (FcLayer::zero_below) keeps only what its epilogue keeps (induced_sparsity).
 // input: batch x N (sample-major); returns batch x M fp32 results.
+// detail (optional): every layer's outputs, and per layer how many were non-zero after the activation
+// alone (before induced sparsity): what the wafer's hidden layers produce, bit for bit.
+struct ReplayDetail {
+  std::vector<std::vector<float>> outputs;  // [layer] batch x M_l
+  std::vector<uint64_t> active;             // [layer] non-zero after the activation
+};
 std::vector<float> ordered_fp32_forward(const LayerGraph& graph, const Plan& plan, const std::vector<double>& input,
-                                        uint32_t batch);
+                                        uint32_t batch, ReplayDetail* detail = nullptr);
+
+// The threshold epilogue's rule on a layer's chain sum (ReLU included): s or 0.
+float induced_sparsity(float sum, Activation act, float threshold);
 
 struct BitCompare {
   uint64_t differing = 0;  // elements whose bits differ

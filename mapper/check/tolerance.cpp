@@ -33,6 +33,13 @@ std::vector<double> output_error_bound(const LayerGraph& g, const Plan& plan, co
         y[i] = l.act == Activation::kRelu ? std::max(sum, 0.0) : sum;
         // The float64 sums themselves are off by about 1e-16 relative: a 1e-9 relative margin covers them.
         ey[i] = (gamma * (1 + u) * mag + u * mag + carried) * (1 + 1e-9);
+        // Induced sparsity: clearly below T, both are 0 (no error); clearly above, kept by both; within the
+        // error of T the wafer may decide either way, so the error may be the whole value.
+        const double t = l.zero_below;
+        if (t > 0 && std::fabs(y[i]) + ey[i] < t)
+          y[i] = 0, ey[i] = 0;
+        else if (t > 0 && std::fabs(y[i]) - ey[i] < t)
+          ey[i] += std::fabs(y[i]);
       }
       x = std::move(y);
       e = std::move(ey);

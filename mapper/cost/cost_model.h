@@ -27,11 +27,23 @@ struct LayerCost {
   bool fits_sram() const;
 };
 
+// What a PE's work per sample depends on beyond its block and role: the kernel's protocol and its traffic.
+struct PeTraffic {
+  bool sparse_in = false;  // the sparse kernel: only non-zero x arrive, then the sentinel
+  bool sentinel = false;   // the reduction carries the sentinel (m + 1 elements)
+  bool threshold = false;  // the epilogue is the threshold one (a data task per element)
+  double x_count = -1;     // sparse: expected x arriving per sample (< 0: all n)
+  double kept = 0;         // threshold epilogue: expected outputs it sends per sample (of m)
+};
+
 // Work of one PE per sample in the steady state where its x queue never runs dry (the pipeline's
 // bottleneck): arithmetic-slot uses (every instruction and every arithmetic element) plus the cycles in
 // which the core waits for its own pending reduction to complete.
-uint64_t fc_pe_interval(uint32_t m, uint32_t n, uint32_t c, uint32_t chain_length, Activation act);
+double fc_pe_interval(uint32_t m, uint32_t n, uint32_t c, uint32_t chain_length, Activation act,
+                      const PeTraffic& traffic = {});
 
-LayerCost predict_layer(const FcLayer& layer, const LayerShape& shape);
+// Layer `layer` of the graph on a K x C shape: the graph says its protocol (sparse or dense kernel, whether
+// its outputs carry the sentinel), induced sparsity and expected densities (FcLayer::in_density, out_density).
+LayerCost predict_layer(const LayerGraph& graph, uint32_t layer, const LayerShape& shape);
 
 }  // namespace wafer::mapper

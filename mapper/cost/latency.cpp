@@ -1,6 +1,7 @@
 #include "mapper/cost/latency.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "host/kernels/block_split.h"
@@ -9,7 +10,9 @@
 namespace wafer::mapper {
 
 void predict_latency(const LayerGraph& g, Plan& plan) {
-  const FcKernelCounts k = fc_kernel_counts(ChainRole::kMiddle, Activation::kNone);
+  const FcKernelCounts k = fc_kernel_counts(ChainRole::kMiddle, Activation::kNone, {.sparse_in = !g.dense_kernel});
+  // What ends a position's sample: the last x's issue path (dense) or the sentinel's (sparse).
+  const uint64_t issue = g.dense_kernel ? k.last_x_extra : k.sentinel_issue;
   // first[c]: cycle at which chain position c's first x reaches lane 0 of the current layer. A host
   // stream injects in cycle 0 and the PE ingests it in cycle 1.
   std::vector<uint64_t> first(plan.layers.front().chain, 1);
@@ -26,9 +29,12 @@ void predict_latency(const LayerGraph& g, Plan& plan) {
       uint64_t pass = 0;  // cycle the reduction's first element leaves the current chain position
       for (uint32_t c = 0; c < l.positions; ++c) {
         if (c < l.chain) {
-          // Its n x arrive one per cycle from first[c] + lane (broadcast hops) and take m + per_x each;
-          // the last one then runs the issue path.
-          const uint64_t ready = first[c] + lane + uint64_t(cols.size(c)) * (m + k.per_x) + k.last_x_extra;
+          // Its n x (sparse: the expected count of non-zero ones) arrive one per cycle from first[c] + lane
+          // (broadcast hops) and take m + per_x each; the last one then runs the issue path.
+          double x = cols.size(c);
+          if (!g.dense_kernel && !fc.in_density_sum.empty())
+            x = fc.in_density_sum[cols.start(c) + cols.size(c)] - fc.in_density_sum[cols.start(c)];
+          const uint64_t ready = first[c] + lane + uint64_t(std::llround(x * double(m + k.per_x))) + issue;
           pass = c == 0 ? ready : std::max(ready, pass + 2);
         } else {
           pass += 2;  // the epilogue

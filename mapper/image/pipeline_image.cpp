@@ -28,6 +28,7 @@ Image build_pipeline_image(const LayerGraph& g, const Plan& plan, const std::vec
       FcLayerSpec spec;
       spec.name = prefix + "fc" + std::to_string(i);
       spec.in = fc.in, spec.out = fc.out, spec.act = fc.act;
+      spec.sparse_in = g.sparse_in(i), spec.sparse_out = g.sparse_out(i), spec.threshold = fc.zero_below;
       // The model's float64 values rounded to fp32, the wafer's arithmetic.
       spec.weight = [&fc](uint32_t row, uint32_t c) { return float(fc.weight[uint64_t(row) * fc.in + c]); };
       spec.bias = [&fc](uint32_t row) { return float(fc.bias[row]); };
@@ -38,7 +39,7 @@ Image build_pipeline_image(const LayerGraph& g, const Plan& plan, const std::vec
     x.reserve(uint64_t(samples) * N);
     for (uint32_t s = r; s < batch && samples; s += R)
       for (uint32_t j = 0; j < N; ++j) x.push_back(float(inputs[uint64_t(s) * N + j]));
-    add_fc_input_streams(im, plan.layer_of_replica(0, r), N, x, samples, prefix);
+    add_fc_input_streams(im, plan.layer_of_replica(0, r), N, x, samples, prefix, g.sparse_in(0));
     add_fc_output_streams(im, plan.layer_of_replica(uint32_t(g.layers.size() - 1), r), g.output_size(), samples,
                           plan.outputs_turn_south, prefix);
   }

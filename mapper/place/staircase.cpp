@@ -58,11 +58,11 @@ Plan staircase_for_shapes(const LayerGraph& g, uint32_t grid_width, uint32_t gri
     l.name = fc.name;
     l.chain = chain;
     l.lanes = lanes.at(i);
-    l.positions = chain_positions(l.chain, fc.act);
+    l.positions = chain_positions(l.chain, fc.act, fc.zero_below > 0);
     l.lanes_are_rows = i % 2 == 0;
     l.x = x, l.y = y;
     assign_colors(l, x_color);
-    l.cost = predict_layer(fc, l.shape());
+    l.cost = predict_layer(g, uint32_t(i), l.shape());
     const Rect r = l.rect();
     plan.extent_width = std::max(plan.extent_width, r.x + r.w);
     plan.extent_height = std::max(plan.extent_height, r.y + r.h);

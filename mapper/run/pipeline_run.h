@@ -42,7 +42,7 @@ PipelineRun run_pipeline(Engine& engine, const LayerGraph& graph, const Plan& pl
                          const PipelineRunOptions& options = {});
 
 // Steady-state interval from completion cycles: the mean spacing over the second half of the batch (the
-// first half includes filling the pipeline). 0 when fewer than 4 samples.
+// first half includes filling the pipeline), the last sample left out. 0 when fewer than 4 samples.
 double steady_interval(const std::vector<uint64_t>& done);
 
 }  // namespace wafer::mapper

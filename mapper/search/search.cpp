@@ -57,11 +57,11 @@ std::optional<Shapes> shapes_for_target(const LayerGraph& g, uint64_t T, const S
   // Can layer i reach T with chain C (with its most lanes, or its forced lanes)?
   auto reachable = [&](size_t i, uint32_t C) {
     const uint32_t K = forced_lanes[i] ? forced_lanes[i] : g.layers[i].out;
-    const LayerCost c = predict_layer(g.layers[i], {K, C});
+    const LayerCost c = predict_layer(g, uint32_t(i), {K, C});
     return (forced_lanes[i] || c.interval <= T);
   };
   auto ok = [&](size_t i, uint32_t K, uint32_t C) {
-    const LayerCost c = predict_layer(g.layers[i], {K, C});
+    const LayerCost c = predict_layer(g, uint32_t(i), {K, C});
     return fits_sram(c) && (forced_lanes[i] || c.interval <= T) && (i + 1 == L || reachable(i + 1, K));
   };
   Shapes s;
@@ -72,7 +72,7 @@ std::optional<Shapes> shapes_for_target(const LayerGraph& g, uint64_t T, const S
     uint32_t K = 0;
     if (forced_lanes[i]) {
       K = forced_lanes[i];
-      if (!fits_sram(predict_layer(g.layers[i], {K, C}))) return std::nullopt;
+      if (!fits_sram(predict_layer(g, uint32_t(i), {K, C}))) return std::nullopt;
     } else {
       // Binary search over the ascending candidates: ok() is monotone in K.
       const auto& cand = splits[i];
@@ -134,9 +134,10 @@ SearchResult search_impl(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
 
   // The ladder of targets: from the fastest possible interval to the slowest, 1.5% apart.
   uint64_t t_min = UINT64_MAX, t_max = 0;
-  for (const auto& l : g.layers) {
-    t_min = std::min(t_min, predict_layer(l, {l.out, l.in}).interval);
-    t_max = std::max(t_max, predict_layer(l, {1, 1}).interval);
+  for (uint32_t i = 0; i < g.layers.size(); ++i) {
+    const FcLayer& l = g.layers[i];
+    t_min = std::min(t_min, predict_layer(g, i, {l.out, l.in}).interval);
+    t_max = std::max(t_max, predict_layer(g, i, {1, 1}).interval);
   }
   t_min =
       1;  // the fastest layer's best is no bound for the others: start at 1 and let infeasible targets fall
@@ -274,7 +275,7 @@ std::vector<LayerAlternative> layer_alternatives(const LayerGraph& g, const Sear
   for (uint32_t K : ks) {
     LayerAlternative a;
     a.lanes = K, a.chain = lp.chain;
-    a.cost = predict_layer(fc, {K, lp.chain});
+    a.cost = predict_layer(g, layer, {K, lp.chain});
     std::ostringstream v;
     if (K == lp.lanes) {
       v << "chosen";

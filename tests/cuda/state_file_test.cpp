@@ -8,6 +8,7 @@
 #include "host/engine/state_file.h"
 #include "host/engine/trace.h"
 #include "host/kernels/gemv.h"
+#include "host/model/error.h"
 #include "tests/cuda/cuda_test_util.h"
 
 namespace wafer {

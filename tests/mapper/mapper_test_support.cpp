@@ -51,6 +51,7 @@ std::vector<double> forward64(const LayerGraph& g, const std::vector<double>& in
         double acc = l.bias[i];
         for (uint32_t j = 0; j < l.in; ++j) acc += l.weight[uint64_t(i) * l.in + j] * x[j];
         y[i] = l.act == Activation::kRelu ? std::max(acc, 0.0) : acc;
+        if (std::fabs(y[i]) < double(l.zero_below)) y[i] = 0;  // induced sparsity
       }
       x = std::move(y);
     }
@@ -67,6 +68,8 @@ MappedRun map_run_check(const LayerGraph& g, uint32_t width, uint32_t height, ui
   auto engine = make_engine(engine_name, {.threads = 2});
   engine->load(im);
   m.run = run_pipeline(*engine, g, m.plan, batch);
+  m.totals = engine->counter_totals();
+  m.wavelets_out = engine->counter_per_pe(kCtrWaveletsOut);
   m.reference = forward64(g, input, batch);
   m.check = compare_with_reference(m.run.outputs, m.reference, output_error_bound(g, m.plan, input, batch),
                                    g.output_size());

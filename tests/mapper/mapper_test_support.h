@@ -1,5 +1,5 @@
 // Shared by the mapper tests: random layer graphs with fp32-exact values, a plain float64 forward pass
-// (independent of the mapper), and map -> build -> run -> check in one call.
+// (independent of the mapper; it applies FcLayer::zero_below), and map -> build -> run -> check in one call.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -24,6 +24,8 @@ struct MappedRun {
   PipelineRun run;
   CheckResult check;
   std::vector<double> reference;
+  std::vector<uint64_t> totals;        // the engine's counters summed over the grid (index: Counter)
+  std::vector<uint64_t> wavelets_out;  // per PE (y * width + x)
 };
 // Maps with the given block side (0: the rule's choice) on a W x H grid, runs on `engine`, checks.
 MappedRun map_run_check(const LayerGraph& g, uint32_t width, uint32_t height, uint32_t block,

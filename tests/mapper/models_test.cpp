@@ -19,6 +19,7 @@
 #include "mapper/run/batch_input.h"
 #include "mapper/run/pipeline_run.h"
 #include "mapper/search/search.h"
+#include "mapper/sparsity/density.h"
 
 namespace wafer::mapper {
 namespace {
@@ -32,18 +33,24 @@ struct Outcome {
   std::vector<double> reference;
 };
 
-// Maps with the search on a grid_w x grid_h grid and runs at least 4 samples per replica (the inputs
-// repeated as needed), so that the steady-state interval is measured.
+// Maps with the search on a grid_w x grid_h grid and runs at least 4 samples per replica and 16 in all (the
+// inputs repeated as needed), so that the steady-state interval is measured.
 // block > 0: the uniform rule with that block side instead of the search.
 Outcome infer_and_check(const std::string& model, const std::string& input, uint32_t grid_w, uint32_t grid_h,
                         uint32_t block = 0) {
   std::printf("model %s input %s grid %ux%u\n", model.c_str(), input.c_str(), grid_w, grid_h);
-  const LayerGraph g = import_model(model);
+  LayerGraph g = import_model(model);
   NpyArray in = read_npy(input);
+  // The sparse kernel's cost follows the non-zero x: plan with the densities of the given samples, as
+  // `wafer infer` does.
+  const Batch given_batch = batch_from_npy(in, g, input);
+  measure_densities(g, given_batch.values, given_batch.size);
   Outcome o;
   o.plan = block ? place_staircase(g, grid_w, grid_h, {.block = block}) : search_plan(g, grid_w, grid_h).plan;
   const uint64_t per_sample = in.data.size() / in.shape[0], given = in.shape[0];
-  const uint64_t want = std::max<uint64_t>(given, 4ull * o.plan.replicas);
+  // At least 16 in all: with the sparse kernel completions jitter with each sample's zeros, and the
+  // interval is the mean gap over the batch's second half (one gap with 4 samples).
+  const uint64_t want = std::max<uint64_t>({given, 4ull * o.plan.replicas, 16ull});
   for (uint64_t s = given; s < want; ++s)
     in.data.insert(in.data.end(), in.data.begin() + (s % given) * per_sample, in.data.begin() + (s % given + 1) * per_sample);
   in.shape[0] = want;
