@@ -7,6 +7,8 @@
 #include <cxxopts.hpp>
 
 #include "host/cli/commands.h"
+#include "host/cli/observe_options.h"
+#include "host/cli/progress.h"
 #include "host/cli/model_commands_common.h"
 #include "host/io/npy.h"
 #include "host/model/constants.h"
@@ -15,6 +17,7 @@
 #include "mapper/check/tolerance.h"
 #include "mapper/image/pipeline_image.h"
 #include "mapper/import/onnx_reference.h"
+#include "mapper/observe/plan_regions.h"
 #include "mapper/reference.h"
 #include "mapper/run/batch_input.h"
 #include "mapper/run/pipeline_run.h"
@@ -52,6 +55,7 @@ int infer_command(int argc, char** argv) {
       "dense-kernel", "the dense FC kernel (zeros travel and cost like any value) instead of the sparse one")(
       "h,help", "show help");
   add_plan_options(opts);
+  add_observe_options(opts);
   opts.parse_positional({"model"});
   opts.positional_help("MODEL");
   const auto args = opts.parse(argc, argv);
@@ -93,8 +97,14 @@ int infer_command(int argc, char** argv) {
   const Image im = mapper::build_pipeline_image(g, plan, batch.values, batch.size);
   auto engine = make_engine(engine_name, {.threads = args["threads"].as<unsigned>()});
   engine->load(im);
+  // The progress line counts replica 0's samples; the end in cycles is the plan's prediction.
+  const uint32_t timed = mapper::replica_batch(batch.size, plan.replicas, 0);
+  ProgressLine progress(im.pe_count(), plan.latency + uint64_t(timed) * plan.interval, ProgressLine::on_terminal());
   const mapper::PipelineRun run =
-      mapper::run_pipeline(*engine, g, plan, batch.size, {.max_cycles = args["max-cycles"].as<uint64_t>()});
+      mapper::run_pipeline(*engine, g, plan, batch.size,
+                           {.max_cycles = args["max-cycles"].as<uint64_t>(),
+                            .on_sample = [&](uint32_t, uint64_t cycle) { progress.update(cycle); }});
+  progress.finish();
 
   std::printf("ran %u sample(s) in %llu cycles (%.2f s wall)\n", batch.size, (unsigned long long)run.cycles, run.seconds);
   if (run.interval > 0) {
@@ -122,6 +132,11 @@ int infer_command(int argc, char** argv) {
               run.pe_cycles_per_second(), (unsigned long long)run.grid_pes,
               run.seconds > 0 ? double(run.cycles) * double(run.mapped_pes) / run.seconds : 0.0,
               (unsigned long long)run.mapped_pes);
+
+  const Observation observed = observe_run(args, *engine, im.width, im.height, mapper::plan_regions(plan), model,
+                                           "in no layer");
+  if (args.count("counters")) std::printf("%s", region_table(observed).c_str());
+  if (args.count("heatmap")) std::printf("wrote %s\n", args["heatmap"].as<std::string>().c_str());
 
   if (!g.dense_kernel) {
     // What the hidden layers produced: the replay computes the wafer's arithmetic bit for bit (--check

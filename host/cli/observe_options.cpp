@@ -16,7 +16,7 @@ void add_observe_options(cxxopts::Options& opts) {
 }
 
 Observation observe_run(const cxxopts::ParseResult& args, const Engine& engine, uint32_t width, uint32_t height,
-                        const RegionMap& regions, const std::string& title) {
+                        const RegionMap& regions, const std::string& title, const std::string& outside) {
   Observation o;
   const bool heatmap = args.count("heatmap") > 0;
   o.wanted = args.count("counters") > 0 || args.count("json") > 0;
@@ -32,6 +32,7 @@ Observation observe_run(const cxxopts::ParseResult& args, const Engine& engine, 
     for (size_t p = 0; p < regions.of_pe.size(); ++p) in.present[p] = regions.of_pe[p] >= 0;
     in.title = title + ", " + std::to_string(counters.cycles) + " cycles";
     in.quantity = name + " (cycles or wavelets per PE)";
+    in.absent_label = outside;
     write_heatmap_png(in, args["heatmap"].as<std::string>());
   }
   if (o.wanted) o.regions = sum_regions(counters, regions);

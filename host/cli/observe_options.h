@@ -19,8 +19,9 @@ struct Observation {
   uint64_t cycles = 0;
   bool wanted = false;
 };
+// The heatmap greys the PEs in no region and calls them `outside` in its legend.
 Observation observe_run(const cxxopts::ParseResult& args, const Engine& engine, uint32_t width, uint32_t height,
-                        const RegionMap& regions, const std::string& title);
+                        const RegionMap& regions, const std::string& title, const std::string& outside = "no kernel");
 
 // "region  PEs  busy  stall_fabric_in ... idle" with each column as a fraction of the region's PE-cycles.
 std::string region_table(const Observation& o);

@@ -66,7 +66,7 @@ Heatmap render_heatmap(const HeatmapInput& in) {
   const uint32_t line = kLineAdvance * ts;
   const std::string hi_text = label(h.hi), lo_text = label(h.lo);
   const uint32_t labels_w = std::max({text_width(hi_text, ts), text_width(lo_text, ts), text_width(in.quantity, ts),
-                                      text_width("no kernel", ts) + kBarWidth + 4});
+                                      text_width(in.absent_label, ts) + kBarWidth + 4});
   h.map_x = kMargin + 1, h.map_y = kMargin + line + 1;  // 1: the outline
   const uint32_t bar_x = h.map_x + map_w + 1 + kMargin;
   h.width = std::max(bar_x + kBarWidth + 6 + labels_w + kMargin, text_width(in.title, ts) + 2 * kMargin);
@@ -106,7 +106,7 @@ Heatmap render_heatmap(const HeatmapInput& in) {
   c.text(lo_text, bar_x + kBarWidth + 6, bar_y + bar_h - kCapHeight * ts, ts, kInk);
   const uint32_t swatch_y = bar_y + bar_h + line / 2;
   c.fill({bar_x, swatch_y, kBarWidth, kCapHeight * ts}, kHeatmapAbsent);
-  c.text("no kernel", bar_x + kBarWidth + 6, swatch_y, ts, kInk);
+  c.text(in.absent_label, bar_x + kBarWidth + 6, swatch_y, ts, kInk);
   h.rgb = c.take();
   return h;
 }

@@ -24,6 +24,7 @@ struct HeatmapInput {
   std::vector<uint8_t> present;    // empty (all PEs count) or width * height flags: 0 = runs no kernel
   std::string title;               // e.g. "gemv.wasm, 8x8 PEs, 412 cycles"
   std::string quantity;            // the legend's name of the values, e.g. "busy cycles"
+  std::string absent_label = "no kernel";  // the legend's name of the PEs `present` leaves out
 };
 
 struct Heatmap {

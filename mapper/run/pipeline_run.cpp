@@ -75,6 +75,7 @@ PipelineRun run_pipeline(Engine& engine, const LayerGraph& g, const Plan& plan, 
                                     .watchdog_cycles = options.watchdog_cycles});
     check(r, StopReason::kOutputs, limit);
     run.sample_done.push_back(engine.cycle());
+    if (options.on_sample) options.on_sample(s + 1, engine.cycle());
   }
   const uint64_t left = limit > engine.cycle() ? limit - engine.cycle() : 0;
   const RunResult r =

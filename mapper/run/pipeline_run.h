@@ -3,6 +3,7 @@
 // layer arithmetic-slot work, where the PEs' cycles went, and the emulator's own speed.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,8 @@ namespace wafer::mapper {
 struct PipelineRunOptions {
   uint64_t max_cycles = 0;          // 0: a generous bound from the plan's prediction
   uint64_t watchdog_cycles = 50000;  // cycles without progress before a stall report
+  // Called as each sample of replica 0 completes, with the cycle count reached (a progress line).
+  std::function<void(uint32_t samples_done, uint64_t cycle)> on_sample = nullptr;
 };
 
 struct LayerMeasurement {

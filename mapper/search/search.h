@@ -21,7 +21,7 @@ namespace wafer::mapper {
 
 struct SearchOptions {
   uint32_t replicas = 0;  // 0: searched; N: exactly N (refused with the reason when they do not fit)
-  std::map<uint32_t, std::pair<uint32_t, uint32_t>> shapes;  // forced: layer -> (lanes K, chain C)
+  std::map<uint32_t, std::pair<uint32_t, uint32_t>> shapes = {};  // forced: layer -> (lanes K, chain C)
 };
 
 // One network blend the search weighed.
