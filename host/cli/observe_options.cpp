@@ -39,6 +39,23 @@ Observation observe_run(const cxxopts::ParseResult& args, const Engine& engine, 
   return o;
 }
 
+void write_waiting_heatmap(const MachineState& state, const std::string& title, const std::string& path) {
+  HeatmapInput in;
+  in.width = state.width, in.height = state.height;
+  in.values.resize(state.n);
+  in.present.resize(state.n);
+  uint64_t waiting = 0;
+  for (uint64_t p = 0; p < state.n; ++p) {
+    in.values[p] = (state.flags[p] & kFlagHasWork) ? 1.0 : 0.0;
+    in.present[p] = state.kernel[p] != kNoKernel || in.values[p] > 0;
+    waiting += in.values[p] > 0;
+  }
+  in.title = title + ": " + std::to_string(waiting) + " PE(s) with pending work";
+  in.quantity = "pending work (1) or none (0)";
+  in.range_lo = 0, in.range_hi = 1;
+  write_heatmap_png(in, path);
+}
+
 std::string region_table(const Observation& o) {
   std::string s;
   char line[512];

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "host/engine/counter_report.h"
+#include "host/engine/machine_state.h"
 
 namespace wafer::cli {
 
@@ -25,5 +26,8 @@ Observation observe_run(const cxxopts::ParseResult& args, const Engine& engine, 
 
 // "region  PEs  busy  stall_fabric_in ... idle" with each column as a fraction of the region's PE-cycles.
 std::string region_table(const Observation& o);
+
+// The PEs with pending work (what a stall report lists) at 1, the others at 0; PEs that run no kernel grey.
+void write_waiting_heatmap(const MachineState& state, const std::string& title, const std::string& path);
 
 }  // namespace wafer::cli

@@ -12,6 +12,7 @@
 #include "host/cli/observe_options.h"
 #include "host/cli/progress.h"
 #include "host/cli/run_summary.h"
+#include "host/engine/reports.h"
 #include "host/engine/state_file.h"
 #include "host/engine/trace.h"
 #include "host/model/error.h"
@@ -79,6 +80,9 @@ int run_command(int argc, char** argv) {
       "dump-at", "CYCLE FILE: stop at CYCLE, save the machine state to FILE and exit (docs/state-file.md)",
       cxxopts::value<std::string>())(
       "resume", "continue from a state FILE saved by --dump-at (same program and parameters)",
+      cxxopts::value<std::string>())(
+      "stall-report", "after the run, say what every PE with pending work waits on, grouped (as a stall does)")(
+      "stall-heatmap", "with a stall or --stall-report: a heatmap of the waiting PEs to this PNG file",
       cxxopts::value<std::string>())("json", "print JSON")("h,help", "show help");
   add_observe_options(opts);
   opts.parse_positional({"file"});
@@ -171,6 +175,15 @@ int run_command(int argc, char** argv) {
   }
   const Observation observed = observe_run(args, rt.engine(), im.width, im.height, regions_by_kernel(im),
                                            args["file"].as<std::string>());
+  if (args.count("stall-report") || (args.count("stall-heatmap") && r.stall)) {
+    const MachineState state = rt.engine().snapshot();
+    if (args.count("stall-report") && !r.stall) std::printf("%s\n", describe_stall(state, rt.cycle(), 0).describe().c_str());
+    if (args.count("stall-heatmap")) {
+      write_waiting_heatmap(state, args["file"].as<std::string>() + ", cycle " + std::to_string(rt.cycle()),
+                            args["stall-heatmap"].as<std::string>());
+      std::printf("wrote %s\n", args["stall-heatmap"].as<std::string>().c_str());
+    }
+  }
 
   // Reads and output files are written even after a failure: they are what one looks at to see why.
   std::vector<std::string> written;
@@ -254,7 +267,11 @@ int run_command(int argc, char** argv) {
     if (args.count("heatmap")) std::printf("wrote %s\n", args["heatmap"].as<std::string>().c_str());
   }
   if (!failure.empty()) {
-    std::fprintf(stderr, "wafer run: failed: %s\n", failure.c_str());
+    // The text output above holds the whole report; stderr gets its first line (JSON output: all of it).
+    const size_t nl = failure.find('\n');
+    const bool cut = !args.count("json") && nl != std::string::npos;
+    std::fprintf(stderr, "wafer run: failed: %s%s\n", cut ? failure.substr(0, nl).c_str() : failure.c_str(),
+                 cut ? " (the report is above)" : "");
     return 1;
   }
   return 0;

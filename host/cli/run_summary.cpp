@@ -124,6 +124,14 @@ void json_stall(JsonWriter& j, const StallReport& s) {
   j.key("lines").begin_array();
   for (const auto& line : s.waits) j.value(line);
   j.end_array();
+  j.key("groups").begin_array();  // every waiting PE, grouped by what it waits on
+  for (const auto& g : s.groups) {
+    j.begin_object().field("pes", g.pes).key("bounds").begin_object();
+    j.field("x", g.bounds.x).field("y", g.bounds.y).field("w", g.bounds.w).field("h", g.bounds.h).end_object();
+    j.field("kernel", g.first.kernel).field("task", g.first.task).field("file", g.first.file).field("line", g.first.line);
+    j.field("first_x", g.first.x).field("first_y", g.first.y).field("waits", g.waits).end_object();
+  }
+  j.end_array();
   j.field("message", s.describe()).end_object();
 }
 

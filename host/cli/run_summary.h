@@ -25,7 +25,8 @@ void json_run(JsonWriter& j, const Engine& e, const RunResult& r, uint64_t pes, 
 // (null: none), "file", "line" (0: unknown), "details", "message" (describe())}.
 void json_trap(JsonWriter& j, const TrapReport& t);
 // {"cycle", "quiet_cycles", "waiting_pes", "pes": [{"x", "y", "kernel", "task", "task_id", "pc", "file",
-// "line", "waits"}], "lines": [...], "message"}.
+// "line", "waits"}], "lines": [...], "groups": [{"pes", "bounds", "kernel", "task", "file", "line", "first_x",
+// "first_y", "waits"}], "message"}.
 void json_stall(JsonWriter& j, const StallReport& s);
 
 // How an output stream's words read. Images do not record a payload type, so it is inferred per stream:

@@ -59,12 +59,25 @@ struct PeWait {
   std::string waits;         // what it waits on, in words
 };
 
+// PEs that wait on the same thing: the same kernel, task and source line, and the same wait once the
+// neighbour names and queue counts are left out. What makes 100,000 stalled PEs read as a few lines.
+struct StallGroup {
+  uint64_t pes = 0;
+  Rect bounds;              // the smallest rectangle holding them all
+  PeWait first;             // the first of them (row-major), in full
+  std::string waits;        // the wait, with neighbours and counts left out (the group's key)
+};
+
+inline constexpr size_t kMaxStallGroups = 12;   // groups StallReport::describe() prints
+inline constexpr size_t kGroupedStallLines = 8;  // PE lines it prints after the groups
+
 struct StallReport {
   uint64_t cycle = 0;              // cycle at which the watchdog fired
   uint64_t quiet_cycles = 0;       // cycles without progress
   uint64_t waiting_pes = 0;        // PEs with pending work
   std::vector<std::string> waits;  // "PE(x,y): what it waits on", at most a few dozen
   std::vector<PeWait> pes;         // the same PEs' waits as fields (input streams are only in `waits`)
+  std::vector<StallGroup> groups;  // every waiting PE, grouped; largest group first
   std::string describe() const;
 };
 

@@ -1,5 +1,8 @@
 #include "host/engine/reports.h"
 
+#include <algorithm>
+#include <cctype>
+#include <map>
 #include <sstream>
 
 #include "host/model/cycle.h"
@@ -155,6 +158,20 @@ std::string StallReport::describe() const {
   std::ostringstream o;
   o << "stall: no progress for " << quiet_cycles << " cycles (watchdog) at cycle " << cycle << "; "
     << waiting_pes << " PE(s) have pending work";
+  if (waiting_pes > waits.size() && !groups.empty()) {  // too many to list: the groups first
+    o << "\n  grouped by what they wait on:";
+    for (size_t i = 0; i < groups.size() && i < kMaxStallGroups; ++i) {
+      const StallGroup& g = groups[i];
+      o << "\n    " << g.pes << " PE(s) in x " << g.bounds.x << ".." << g.bounds.x + g.bounds.w - 1 << ", y "
+        << g.bounds.y << ".." << g.bounds.y + g.bounds.h - 1 << " (first PE(" << g.first.x << "," << g.first.y
+        << ")):" << (g.first.waits.empty() ? "" : " " + g.first.waits);
+    }
+    if (groups.size() > kMaxStallGroups) o << "\n    ... and " << groups.size() - kMaxStallGroups << " more group(s)";
+    o << "\n  the first PEs:";
+    for (size_t i = 0; i < waits.size() && i < kGroupedStallLines; ++i) o << "\n  " << waits[i];
+    o << "\n  ... and " << waiting_pes - std::min(waits.size(), kGroupedStallLines) << " more";
+    return o.str();
+  }
   for (const auto& w : waits) o << "\n  " << w;
   if (waiting_pes > waits.size()) o << "\n  ... and " << (waiting_pes - waits.size()) << " more";
   return o.str();
@@ -306,20 +323,60 @@ PeWait describe_pe(const MachineState& s, uint64_t p, uint64_t cycle) {
   return w;
 }
 
+// A wait in words without what differs from PE to PE that waits the same way: neighbour coordinates
+// ("PE(3,4)" -> "PE(.)") and queue counts ("holds 2 wavelet(s)" -> "holds wavelet(s)").
+std::string wait_shape(const std::string& waits) {
+  std::string out;
+  out.reserve(waits.size());
+  for (size_t i = 0; i < waits.size();) {
+    if (waits.compare(i, 3, "PE(") == 0) {
+      const size_t close = waits.find(')', i);
+      if (close != std::string::npos) {
+        out += "PE(.)";
+        i = close + 1;
+        continue;
+      }
+    }
+    if (waits.compare(i, 6, "holds ") == 0) {
+      out += "holds ";
+      i += 6;
+      while (i < waits.size() && isdigit(static_cast<unsigned char>(waits[i]))) ++i;
+      if (i < waits.size() && waits[i] == ' ') ++i;
+      continue;
+    }
+    out += waits[i++];
+  }
+  return out;
+}
+
 }  // namespace
 
 StallReport describe_stall(const MachineState& s, uint64_t cycle, uint64_t quiet_cycles, size_t max_lines) {
   StallReport r;
   r.cycle = cycle, r.quiet_cycles = quiet_cycles;
+  std::map<std::string, size_t> group_of;  // key -> index into r.groups
   for (uint64_t p = 0; p < s.n; ++p) {
     if (!(s.flags[p] & kFlagHasWork)) continue;
     ++r.waiting_pes;
+    PeWait w = describe_pe(s, p, cycle);
+    const std::string shape = wait_shape(w.waits);
+    const std::string key = w.kernel + "\x1f" + w.task + "\x1f" + std::to_string(w.pc) + "\x1f" + shape;
+    auto [it, fresh] = group_of.emplace(key, r.groups.size());
+    if (fresh) {
+      r.groups.push_back({0, Rect{w.x, w.y, 1, 1}, w, shape});
+    } else {
+      Rect& b = r.groups[it->second].bounds;
+      const uint32_t x1 = std::max(b.x + b.w, w.x + 1), y1 = std::max(b.y + b.h, w.y + 1);
+      b.x = std::min(b.x, w.x), b.y = std::min(b.y, w.y), b.w = x1 - b.x, b.h = y1 - b.y;
+    }
+    ++r.groups[it->second].pes;
     if (r.waits.size() < max_lines) {
-      r.pes.push_back(describe_pe(s, p, cycle));
-      const std::string& waits = r.pes.back().waits;
-      r.waits.push_back(pe_name(s, p) + ":" + (waits.empty() ? "" : " " + waits));
+      r.waits.push_back(pe_name(s, p) + ":" + (w.waits.empty() ? "" : " " + w.waits));
+      r.pes.push_back(std::move(w));
     }
   }
+  std::stable_sort(r.groups.begin(), r.groups.end(),
+                   [](const StallGroup& a, const StallGroup& b) { return a.pes > b.pes; });
   for (size_t i = 0; i < s.in_info.size(); ++i) {
     if (s.in_pos[i] >= s.in_info[i].length) continue;
     const auto& st = s.in_info[i];

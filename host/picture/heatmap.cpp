@@ -59,6 +59,7 @@ Heatmap render_heatmap(const HeatmapInput& in) {
     h.hi = any ? std::max(h.hi, v) : v;
     any = true;
   }
+  if (in.range_lo < in.range_hi) h.lo = in.range_lo, h.hi = in.range_hi;
   h.scale = std::clamp<uint32_t>(kTargetMapSide / std::max(in.width, in.height), 1, kMaxScale);
   const uint32_t map_w = in.width * h.scale, map_h = in.height * h.scale;
   // Text twice as large once the picture has room for it; the 762 x 1172 wafer gets 2.
@@ -82,7 +83,7 @@ Heatmap render_heatmap(const HeatmapInput& in) {
       const uint64_t p = uint64_t(y) * in.width + x;
       Rgb colour = kHeatmapAbsent;
       if (in.present.empty() || in.present[p])
-        colour = viridis(range > 0 ? (in.values[p] - h.lo) / range : 0.0);
+        colour = viridis(range > 0 ? (in.values[p] - h.lo) / range : 0.0);  // clamped to the map's ends
       if (h.scale == 1) {
         c.set(h.map_x + x, h.map_y + y, colour);
       } else {

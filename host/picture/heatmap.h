@@ -25,6 +25,9 @@ struct HeatmapInput {
   std::string title;               // e.g. "gemv.wasm, 8x8 PEs, 412 cycles"
   std::string quantity;            // the legend's name of the values, e.g. "busy cycles"
   std::string absent_label = "no kernel";  // the legend's name of the PEs `present` leaves out
+  // The colour map's range; when lo < hi it is used as given (e.g. 0..1 for a yes/no map), else the
+  // present PEs' lowest and highest value.
+  double range_lo = 0, range_hi = 0;
 };
 
 struct Heatmap {

@@ -52,6 +52,15 @@ TEST(Heatmap, SmallGridGetsBigSquaresWithTheirValuesColours) {
   EXPECT_EQ(pixel(h, h.map_x - 1, h.map_y - 1), (Rgb{40, 40, 40}));  // the grid's outline
 }
 
+TEST(Heatmap, AGivenRangeIsKept) {
+  HeatmapInput in{.width = 2, .height = 1, .values = {1, 1}, .present = {}, .title = "", .quantity = ""};
+  in.range_lo = 0, in.range_hi = 2;
+  const Heatmap h = render_heatmap(in);
+  EXPECT_EQ(h.lo, 0);
+  EXPECT_EQ(h.hi, 2);
+  EXPECT_EQ(pe_pixel(h, 1, 0), viridis(0.5));
+}
+
 TEST(Heatmap, FullWaferIsOnePixelPerPe) {
   HeatmapInput in;
   in.width = 762, in.height = 1172;
