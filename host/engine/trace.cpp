@@ -126,7 +126,8 @@ void TraceRecorder::after_cycle(const MachineState& s, uint64_t cycle) {
       t.stall = stall;
     }
     for (uint32_t c = 0; c < kCounterCount; ++c) t.ctr[c] = s.ctr[uint64_t(c) * s.n + p];
-    // Fabric: what this PE's router sent on each port this cycle, and what its neighbours sent to it.
+    // Fabric: what this PE's router sent on each port this cycle, and what its neighbours (or an input
+    // stream) put on its links this cycle, which its router takes next cycle: a recv is stamped then.
     const uint32_t sent = s.lastsent[p];
     for (uint32_t d = 0; d < uint32_t(kDirs); ++d) {
       const uint32_t b = (sent >> (8 * d)) & 0xFFu;
@@ -137,14 +138,14 @@ void TraceRecorder::after_cycle(const MachineState& s, uint64_t cycle) {
       if (neighbour(s.width, s.height, x, y, d, &q)) {
         const uint32_t nb = (s.lastsent[q] >> (8 * opposite(d))) & 0xFFu;
         if (nb & 0x80u)
-          add('i', i, kTrackFabric, at, 0, std::string("recv ") + port_name(d) + " " + color_label(nb & 0x7Fu),
+          add('i', i, kTrackFabric, at + 1, 0, std::string("recv ") + port_name(d) + " " + color_label(nb & 0x7Fu),
               "\"color\":" + std::to_string(nb & 0x7Fu));
       }
     }
     for (size_t k = 0; k < s.in_info.size(); ++k) {
       if (s.in_info[k].pe == p && s.in_sent_last[k] != 0) {
         const uint32_t color = s.in_sent_last[k] - 1;
-        add('i', i, kTrackFabric, at, 0,
+        add('i', i, kTrackFabric, at + 1, 0,
             std::string("recv ") + port_name(s.in_info[k].port) + " " + color_label(color) + " from '" + s.in_names[k] + "'",
             "\"color\":" + std::to_string(color));
       }

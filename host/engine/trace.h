@@ -8,7 +8,9 @@
 // program's task names where the image has them), vector ops (one slice per op, with its issuing pc),
 // core stalls (one slice per run of cycles stalled for the same cause) and fabric (an instant event per
 // wavelet sent or received on a port, with its color). Timestamps are cycles (the viewer shows them as
-// microseconds). Bounded: after `limit` events the recorder stops and says at which cycle.
+// microseconds): a slice spans the cycles at whose end its task (op, stall) was in progress; a send is
+// stamped with the cycle the router sent it, a recv with the cycle the receiving router takes it off the
+// link (the next one). Bounded: after `limit` events the recorder stops and says at which cycle.
 #pragma once
 #include <cstdint>
 #include <string>

@@ -49,6 +49,29 @@ TEST(StateFile, ResumedGemvEndsBitIdentical) {
   expect_resume_identical(im, 33, 2, "gemv on 2 threads");
 }
 
+// The hard case: a dump taken while a vector op is half done and wavelets sit on links between PEs.
+TEST(StateFile, DumpMidVectorOpWithWaveletsInFlightResumesBitIdentical) {
+  const Image im = build_gemv_image(random_gemv(64, 48, 5), {4, 6});
+  auto probe = test::cpu();
+  probe->load(im);
+  uint64_t at = 0;
+  for (uint64_t c = 1; c < 400 && at == 0; ++c) {
+    probe->run({.max_cycles = 1});
+    const MachineState s = probe->snapshot();
+    bool op_half_done = false, in_flight = false;
+    for (uint64_t p = 0; p < s.n; ++p) {
+      for (uint32_t k = 0; k < uint32_t(kOpSlots); ++k) {
+        const uint32_t w0 = s.ops[uint64_t(k * kOpSlotWords) * s.n + p], w1 = s.ops[uint64_t(k * kOpSlotWords + 1) * s.n + p];
+        op_half_done |= (w0 & opslot::kActive) && (w1 >> 16) > 0 && (w1 >> 16) < (w1 & 0xFFFFu);
+      }
+    }
+    for (uint32_t m : s.link_meta) in_flight |= (m & kLinkValid) != 0;
+    if (op_half_done && in_flight) at = c;
+  }
+  ASSERT_GT(at, 0u) << "no cycle with both a half-done vector op and a wavelet on a link";
+  expect_resume_identical(im, at, 1, "gemv 64x48 on 4x6, mid-op with wavelets in flight");
+}
+
 TEST(StateFile, ResumedRandomProgramsEndBitIdentical) {
   for (uint64_t seed = 1; seed <= 8; ++seed) {
     const test::RandomImageOptions o{.width = 11, .height = 7, .seed = seed, .wild = seed % 2 == 0};

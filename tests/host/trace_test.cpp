@@ -2,6 +2,7 @@
 // event format, bounded by the limit; a run that asks for none records nothing and ends in the same state.
 #include "tests/host/test_util.h"
 
+#include <algorithm>
 #include <nlohmann/json.hpp>
 
 #include "host/asm/assembler.h"
@@ -66,6 +67,35 @@ TEST(Trace, DataTaskProgramGivesOneSlicePerWaveletAndItsFabricEvents) {
   }
   EXPECT_FALSE(t.cut());
   EXPECT_EQ(doc["otherData"]["timestamps"], "cycles");
+}
+
+// Two wavelets through the program, every event with its cycle, in order: the stream puts wavelet i on
+// PE(0,0)'s west link in cycle i, its router takes it in cycle i + 1, the data task runs (3 instructions:
+// in progress at the end of 2 cycles), its send leaves east, and PE(1,0)'s router passes it on in the
+// cycle it takes it.
+TEST(Trace, EventsOfASmallProgramArePinnedInOrder) {
+  const Image im = assemble(kProgram, "trace.wasm", {.overrides = {{"N", "2"}}});
+  auto e = test::cpu();
+  e->load(im);
+  TraceRecorder t(im, {0, 0, 2, 1}, 1000);
+  ASSERT_EQ(e->run({.max_cycles = 100, .until_quiescent = true, .trace = &t}).reason, StopReason::kQuiescent);
+  std::vector<std::string> got;
+  const auto doc = nlohmann::json::parse(t.json(e->cycle()));
+  for (const auto& x : doc["traceEvents"]) {
+    if (x["ph"] == "M") continue;
+    got.push_back(std::to_string(x["ts"].get<int>()) + " PE" + std::to_string(x["pid"].get<int>()) + " " +
+                  x["ph"].get<std::string>() + (x.contains("dur") ? std::to_string(x["dur"].get<int>()) : "") + " " +
+                  x["name"].get<std::string>());
+  }
+  std::stable_sort(got.begin(), got.end(), [](const std::string& a, const std::string& b) {
+    return std::stoi(a) < std::stoi(b);
+  });
+  const std::vector<std::string> want = {
+      "1 PE0 i recv W c_in from 'in'", "2 PE0 i recv W c_in from 'in'", "2 PE0 X2 task on_in",
+      "3 PE0 i send E c_out",          "4 PE1 i recv W c_out",          "4 PE1 i send E c_out",
+      "5 PE0 X2 task on_in",           "6 PE0 i send E c_out",          "7 PE1 i recv W c_out",
+      "7 PE1 i send E c_out"};
+  EXPECT_EQ(got, want);
 }
 
 TEST(Trace, LimitCutsTheTraceAndSaysWhere) {
