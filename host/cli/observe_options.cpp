@@ -1,5 +1,6 @@
 #include "host/cli/observe_options.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "host/picture/heatmap.h"
@@ -58,15 +59,17 @@ void write_waiting_heatmap(const MachineState& state, const std::string& title, 
 
 std::string region_table(const Observation& o) {
   std::string s;
-  char line[512];
-  std::snprintf(line, sizeof line, "%-32s %8s %7s %9s %9s %7s %8s %7s %12s %12s\n", "region", "PEs", "busy", "stall_in",
+  char line[1024];
+  int width = 6;  // the longest region name, so that kernel instances with parameters stay whole
+  for (const auto& r : o.regions) width = std::max(width, int(std::min<size_t>(r.name.size(), 200)));
+  std::snprintf(line, sizeof line, "%-*s %8s %7s %9s %9s %7s %8s %7s %12s %12s\n", width, "region", "PEs", "busy", "stall_in",
                 "stall_out", "slot", "thread", "idle", "wavelets_in", "wavelets_out");
   s += line;
   for (const auto& r : o.regions) {
     const double pc = double(r.pes) * double(o.cycles);
     auto f = [&](uint64_t v) { return pc > 0 ? 100.0 * double(v) / pc : 0.0; };
-    std::snprintf(line, sizeof line, "%-32.32s %8llu %6.1f%% %8.1f%% %8.1f%% %6.1f%% %7.1f%% %6.1f%% %12llu %12llu\n",
-                  r.name.c_str(), (unsigned long long)r.pes, f(r.sums[kCtrBusy]), f(r.sums[kCtrStallFabricIn]),
+    std::snprintf(line, sizeof line, "%-*.*s %8llu %6.1f%% %8.1f%% %8.1f%% %6.1f%% %7.1f%% %6.1f%% %12llu %12llu\n",
+                  width, width, r.name.c_str(), (unsigned long long)r.pes, f(r.sums[kCtrBusy]), f(r.sums[kCtrStallFabricIn]),
                   f(r.sums[kCtrStallFabricOut]), f(r.sums[kCtrStallSlot]), f(r.sums[kCtrStallThread]), f(r.idle),
                   (unsigned long long)r.sums[kCtrWaveletsIn], (unsigned long long)r.sums[kCtrWaveletsOut]);
     s += line;
