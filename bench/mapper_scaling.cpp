@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include "host/cli/json.h"
+#include "host/cli/json_text.h"
 #include "host/engine/engine.h"
 #include "host/io/npy.h"
 #include "host/model/constants.h"
@@ -252,14 +252,12 @@ int main(int argc, char** argv) {
       }
     }
 
-    JsonWriter j;
-    j.begin_object()
-        .field("benchmark", "mapper_scaling")
-        .field("command", command_line(argc, argv))
-        .field("threads", threads)
-        .field("hardware_threads", std::thread::hardware_concurrency())
-        .field("clock_hz", kClockHz);
-    j.key("rows").begin_array();
+    nlohmann::ordered_json j = {{"benchmark", "mapper_scaling"},
+                                {"command", command_line(argc, argv)},
+                                {"threads", threads},
+                                {"hardware_threads", std::thread::hardware_concurrency()},
+                                {"clock_hz", kClockHz},
+                                {"rows", nlohmann::ordered_json::array()}};
     std::printf("\n%-12s %-5s %-9s %4s %-31s %4s %8s %6s %5s %7s %10s %10s %7s %7s %6s %7s\n", "model",
                 "grid", "WxH", "R", "lanes per layer", "C0", "PEs", "area", "fma%", "interval", "pred/s",
                 "meas/s", "err", "x_pred", "x_meas", "x_area");
@@ -289,44 +287,44 @@ int main(int argc, char** argv) {
           r.model.c_str(), r.grid_name.c_str(), wh.c_str(), p.replicas, lanes_of(p).c_str(),
           p.layers.front().chain, (unsigned long long)p.pes(), area, fma_share,
           (unsigned long long)p.interval, p.samples_per_second(), meas, err, x_pred, x_meas, x_area);
-      j.begin_object()
-          .field("model", r.model)
-          .field("grid_fraction", r.grid_name)
-          .field("grid", wh)
-          .field("replicas", p.replicas)
-          .field("lanes_per_layer", lanes_of(p))
-          .field("chain0", p.layers.front().chain)
-          .field("pes", p.pes())
-          .field("area_used_percent", area)
-          .field("fma_share_of_mapped_pe_cycles_predicted", fma_share / 100.0)
-          .field("region", std::to_string(p.used_width()) + "x" + std::to_string(p.extent_height))
-          .field("interval_predicted", p.interval)
-          .field("latency_predicted", p.latency)
-          .field("samples_per_second_predicted", p.samples_per_second())
-          .field("speedup_vs_1_16_predicted", x_pred)
-          .field("area_ratio_vs_1_16", x_area);
+      nlohmann::ordered_json row = {
+          {"model", r.model},
+          {"grid_fraction", r.grid_name},
+          {"grid", wh},
+          {"replicas", p.replicas},
+          {"lanes_per_layer", lanes_of(p)},
+          {"chain0", p.layers.front().chain},
+          {"pes", p.pes()},
+          {"area_used_percent", area},
+          {"fma_share_of_mapped_pe_cycles_predicted", fma_share / 100.0},
+          {"region", std::to_string(p.used_width()) + "x" + std::to_string(p.extent_height)},
+          {"interval_predicted", p.interval},
+          {"latency_predicted", p.latency},
+          {"samples_per_second_predicted", p.samples_per_second()},
+          {"speedup_vs_1_16_predicted", x_pred},
+          {"area_ratio_vs_1_16", x_area}};
       if (r.measured) {
         const Measured& m = *r.measured;
-        j.field("samples", m.samples)
-            .field("interval_measured", m.interval)
-            .field("samples_per_second_measured", m.samples_per_second)
-            .field("cycles", m.cycles)
-            .field("run_seconds", m.run_seconds)
-            .field("seconds_with_image_and_checks", m.total_seconds)
-            .field("pe_cycles_per_second", m.pe_cycles_per_second)
-            .field("mapped_pe_cycles_per_second", m.mapped_pe_cycles_per_second)
-            .field("slot_work_per_sample_busiest_layer_measured", m.slot_measured)
-            .field("slot_work_per_sample_busiest_layer_predicted", m.slot_predicted)
-            .field("check_worst_error_over_bound", m.worst_ratio)
-            .field("check_fp32_replay_bit_identical", true);
+        row["samples"] = m.samples;
+        row["interval_measured"] = m.interval;
+        row["samples_per_second_measured"] = m.samples_per_second;
+        row["cycles"] = m.cycles;
+        row["run_seconds"] = m.run_seconds;
+        row["seconds_with_image_and_checks"] = m.total_seconds;
+        row["pe_cycles_per_second"] = m.pe_cycles_per_second;
+        row["mapped_pe_cycles_per_second"] = m.mapped_pe_cycles_per_second;
+        row["slot_work_per_sample_busiest_layer_measured"] = m.slot_measured;
+        row["slot_work_per_sample_busiest_layer_predicted"] = m.slot_predicted;
+        row["check_worst_error_over_bound"] = m.worst_ratio;
+        row["check_fp32_replay_bit_identical"] = true;
         if (base.measured)
-          j.field("speedup_vs_1_16_measured", m.samples_per_second / base.measured->samples_per_second);
+          row["speedup_vs_1_16_measured"] = m.samples_per_second / base.measured->samples_per_second;
       } else {
-        j.field("measured", false).field("note", r.note);
+        row["measured"] = false;
+        row["note"] = r.note;
       }
-      j.end_object();
+      j["rows"].push_back(std::move(row));
     }
-    j.end_array().end_object();
     std::printf(
         "\n"
         "R: data-parallel replicas; lanes per layer: K_l (C_{l+1} = K_l); C0: layer 0's chain positions\n"
@@ -338,7 +336,7 @@ int main(int argc, char** argv) {
         "x_pred, x_meas: speed-up against the model's 1/16 grid; x_area: the grid's area against the 1/16 "
         "grid\n",
         kClockHz / 1e6);
-    if (args.count("json")) std::ofstream(args["json"].as<std::string>()) << j.str() << "\n";
+    if (args.count("json")) std::ofstream(args["json"].as<std::string>()) << json_text(j) << "\n";
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wafer_bench_mapper_scaling: error: %s\n", e.what());
     return 1;

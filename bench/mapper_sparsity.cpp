@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "host/cli/json.h"
+#include "host/cli/json_text.h"
 #include "host/engine/engine.h"
 #include "host/model/constants.h"
 #include "host/model/error.h"
@@ -201,21 +201,21 @@ int main(int argc, char** argv) {
       std::printf("\n");
     }
     if (args.count("json")) {
-      JsonWriter j;
-      j.begin_array();
+      nlohmann::ordered_json j = nlohmann::ordered_json::array();
       for (const Row& r : rows) {
-        j.begin_object();
-        j.key("case").value(r.c.name).key("what").value(r.c.what).key("replanned").value(r.replanned);
-        j.key("shapes").value(r.shapes).key("pes").value(r.pes).key("measured").value(r.measured);
-        j.key("predicted").value(r.predicted).key("speedup").value(base_interval / r.measured);
-        j.key("busy").value(r.busy).key("wavelets").value(r.wavelets);
-        j.key("density").begin_array();
-        for (double d : r.density) j.value(d);
-        j.end_array();
-        j.end_object();
+        j.push_back({{"case", r.c.name},
+                     {"what", r.c.what},
+                     {"replanned", r.replanned},
+                     {"shapes", r.shapes},
+                     {"pes", r.pes},
+                     {"measured", r.measured},
+                     {"predicted", r.predicted},
+                     {"speedup", base_interval / r.measured},  // measured 0: infinite, printed as null
+                     {"busy", r.busy},
+                     {"wavelets", r.wavelets},
+                     {"density", r.density}});
       }
-      j.end_array();
-      std::ofstream(args["json"].as<std::string>()) << j.str() << "\n";
+      std::ofstream(args["json"].as<std::string>()) << json_text(j) << "\n";
     }
     return 0;
   } catch (const std::exception& e) {

@@ -17,7 +17,7 @@
 #include <vector>
 #include "host/model/split_mix.h"
 
-#include "host/cli/json.h"
+#include "host/cli/json_text.h"
 #include "host/engine/engine.h"
 #include "host/kernels/block_split.h"
 #include "host/model/constants.h"
@@ -256,17 +256,15 @@ int main(int argc, char** argv) {
         std::fflush(stdout);
       }
 
-    JsonWriter j;
-    j.begin_object()
-        .field("benchmark", "mapper_tradeoff")
-        .field("command", command_line(argc, argv))
-        .field("layer", std::to_string(n) + "x" + std::to_string(n))
-        .field("seed", seed)
-        .field("batch", batch)
-        .field("threads", threads)
-        .field("hardware_threads", std::thread::hardware_concurrency())
-        .field("clock_hz", kClockHz);
-    j.key("rows").begin_array();
+    nlohmann::ordered_json j = {{"benchmark", "mapper_tradeoff"},
+                                {"command", command_line(argc, argv)},
+                                {"layer", std::to_string(n) + "x" + std::to_string(n)},
+                                {"seed", seed},
+                                {"batch", batch},
+                                {"threads", threads},
+                                {"hardware_threads", std::thread::hardware_concurrency()},
+                                {"clock_hz", kClockHz},
+                                {"rows", nlohmann::ordered_json::array()}};
     std::printf("\n%2s %-6s %-9s %6s %7s %5s %6s %7s %6s %8s %8s %6s %8s %6s %6s %6s %10s %11s %11s %5s\n",
                 "s", "shape", "KxC", "PEs", "block", "fma%", "pred", "meas", "err", "lat_pred", "lat_meas",
                 "err", "lat_bat0", "x_meas", "x_pred", "seeds", "samples/s", "PE-cyc/s 1t", "PE-cyc/s Nt",
@@ -295,38 +293,36 @@ int main(int argc, char** argv) {
           fma_share, (unsigned long long)r.plan.interval, r.interval, err, (unsigned long long)r.plan.latency,
           (unsigned long long)r.alone, lat_err, (unsigned long long)r.first_done, speed_meas, speed_pred,
           r.seed_speedup, sps, rate_1, rate_n, r.seconds_1 / r.seconds_n);
-      j.begin_object()
-          .field("scale", r.scale)
-          .field("seed_shape", r.seed_shape)
-          .field("lanes", r.lanes)
-          .field("chain", r.chain)
-          .field("grid", std::to_string(r.plan.grid_width) + "x" + std::to_string(r.plan.grid_height))
-          .field("pes", r.plan.pes())
-          .field("block_m", cost.m_max)
-          .field("block_n", cost.n_max)
-          .field("sram_words", cost.data_words + cost.code_words)
-          .field("fma_share_of_interval", fma_share / 100.0)
-          .field("interval_predicted", r.plan.interval)
-          .field("interval_measured", r.interval)
-          .field("latency_predicted", r.plan.latency)
-          .field("latency_measured_alone", r.alone)
-          .field("batch_sample0_done", r.first_done)
-          .field("speedup_vs_6x6_measured", speed_meas)
-          .field("speedup_vs_6x6_predicted", speed_pred)
-          .field("speedup_vs_6x6_seeds", r.seed_speedup)
-          .field("samples_per_second_measured", sps)
-          .field("samples_per_second_predicted", r.plan.samples_per_second())
-          .field("cycles", r.cycles)
-          .field("grid_pes", r.grid_pes)
-          .field("seconds_1_thread", r.seconds_1)
-          .field("seconds_all_threads", r.seconds_n)
-          .field("pe_cycles_per_second_1_thread", rate_1)
-          .field("pe_cycles_per_second_all_threads", rate_n)
-          .field("check_worst_error_over_bound", r.worst_ratio)
-          .field("check_fp32_replay_bit_identical", r.bits_equal)
-          .end_object();
+      const std::string grid = std::to_string(r.plan.grid_width) + "x" + std::to_string(r.plan.grid_height);
+      j["rows"].push_back({{"scale", r.scale},
+                           {"seed_shape", r.seed_shape},
+                           {"lanes", r.lanes},
+                           {"chain", r.chain},
+                           {"grid", grid},
+                           {"pes", r.plan.pes()},
+                           {"block_m", cost.m_max},
+                           {"block_n", cost.n_max},
+                           {"sram_words", cost.data_words + cost.code_words},
+                           {"fma_share_of_interval", fma_share / 100.0},
+                           {"interval_predicted", r.plan.interval},
+                           {"interval_measured", r.interval},
+                           {"latency_predicted", r.plan.latency},
+                           {"latency_measured_alone", r.alone},
+                           {"batch_sample0_done", r.first_done},
+                           {"speedup_vs_6x6_measured", speed_meas},
+                           {"speedup_vs_6x6_predicted", speed_pred},
+                           {"speedup_vs_6x6_seeds", r.seed_speedup},
+                           {"samples_per_second_measured", sps},
+                           {"samples_per_second_predicted", r.plan.samples_per_second()},
+                           {"cycles", r.cycles},
+                           {"grid_pes", r.grid_pes},
+                           {"seconds_1_thread", r.seconds_1},
+                           {"seconds_all_threads", r.seconds_n},
+                           {"pe_cycles_per_second_1_thread", rate_1},
+                           {"pe_cycles_per_second_all_threads", rate_n},
+                           {"check_worst_error_over_bound", r.worst_ratio},
+                           {"check_fp32_replay_bit_identical", r.bits_equal}});
     }
-    j.end_array().end_object();
     std::printf(
         "\n"
         "fma%%: the busiest PE's m x n multiply-adds per sample over the measured cycles per sample\n"
@@ -341,7 +337,7 @@ int main(int argc, char** argv) {
         "checks: every run's %u x %u outputs within the float64 bound and bit-identical to the fp32 replay: "
         "PASS\n",
         kClockHz / 1e6, threads, batch, n);
-    if (args.count("json")) std::ofstream(args["json"].as<std::string>()) << j.str() << "\n";
+    if (args.count("json")) std::ofstream(args["json"].as<std::string>()) << json_text(j) << "\n";
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wafer_bench_mapper_tradeoff: error: %s\n", e.what());
     return 1;

@@ -17,7 +17,7 @@
 #include "bench/cuda/traffic_model.h"
 #include "bench/workloads.h"
 #include "cuda/cuda_engine.h"
-#include "host/cli/json.h"
+#include "host/cli/json_text.h"
 #include "host/engine/engine.h"
 #include "host/model/error.h"
 
@@ -175,17 +175,27 @@ int main(int argc, char** argv) {
     std::printf("launch: block %u, batch %u, %s; CPU engine: %u threads\n\n", launch.block_size,
                 launch.batch_cycles, launch.use_graph ? "graphs" : "loop", cpu_threads);
 
-    JsonWriter j;
-    j.begin_object().field("benchmark", "cuda_engine").field("commit", commit).field("command", command);
-    j.key("device").begin_object().field("index", device).field("name", info.name);
-    j.field("compute_capability", std::to_string(info.cc_major) + "." + std::to_string(info.cc_minor));
-    j.field("multiprocessors", info.multiprocessors).field("total_bytes", info.total_bytes);
-    j.field("cuda_runtime", info.runtime_version).field("cuda_driver", info.driver_version).end_object();
-    j.field("copy_bytes_per_second", copy.bytes_per_second).field("copy_buffer_bytes", copy.bytes);
-    j.field("block_size", launch.block_size).field("batch_cycles", launch.batch_cycles);
-    j.field("cuda_graphs", launch.use_graph).field("cpu_threads", cpu_threads);
-    j.field("idle_pe_bytes_model", bench::kIdlePeBytes).field("traffic_pe_cycles_recorded", traffic_budget);
-    j.key("results").begin_array();
+    nlohmann::ordered_json j = {
+        {"benchmark", "cuda_engine"},
+        {"commit", commit},
+        {"command", command},
+        {"device",
+         {{"index", device},
+          {"name", info.name},
+          {"compute_capability", std::to_string(info.cc_major) + "." + std::to_string(info.cc_minor)},
+          {"multiprocessors", info.multiprocessors},
+          {"total_bytes", info.total_bytes},
+          {"cuda_runtime", info.runtime_version},
+          {"cuda_driver", info.driver_version}}},
+        {"copy_bytes_per_second", copy.bytes_per_second},
+        {"copy_buffer_bytes", copy.bytes},
+        {"block_size", launch.block_size},
+        {"batch_cycles", launch.batch_cycles},
+        {"cuda_graphs", launch.use_graph},
+        {"cpu_threads", cpu_threads},
+        {"idle_pe_bytes_model", bench::kIdlePeBytes},
+        {"traffic_pe_cycles_recorded", traffic_budget},
+        {"results", nlohmann::ordered_json::array()}};
 
     std::printf("%-15s %8s %7s %11s %13s %11s %13s %8s %6s %7s %5s %6s %6s %6s %6s %8s %6s  %s\n", "workload",
                 "PEs", "cycles", "cuda s", "cuda PE-c/s", "cpu s", "cpu PE-c/s", "ratio", "state", "from", "rec", "act%",
@@ -222,32 +232,37 @@ int main(int argc, char** argv) {
           (unsigned long long)traffic.first_cycle, (unsigned long long)traffic.cycles, 100.0 * traffic.active_fraction(), traffic.bytes_per_active,
           traffic.bytes_per_idle, traffic.bytes_per_pe_cycle(), bw / 1e9, 100.0 * bw / copy.bytes_per_second,
           w.note.c_str());
-      j.begin_object()
-          .field("workload", w.name)
-          .field("pes", pes)
-          .field("cycles", g.cycles)
-          .field("stop", g.stop);
-      j.field("device_bytes", device_bytes)
-          .field("cuda_seconds", g.seconds)
-          .field("cuda_pe_cycles_per_second", gpu_rate);
-      j.field("cuda_us_per_cycle", 1e6 * g.seconds / double(g.cycles));
+      // A rate over 0 seconds or 0 cycles is infinite or NaN: json_text prints it as null.
+      nlohmann::ordered_json row = {{"workload", w.name},
+                                    {"pes", pes},
+                                    {"cycles", g.cycles},
+                                    {"stop", g.stop},
+                                    {"device_bytes", device_bytes},
+                                    {"cuda_seconds", g.seconds},
+                                    {"cuda_pe_cycles_per_second", gpu_rate},
+                                    {"cuda_us_per_cycle", 1e6 * g.seconds / double(g.cycles)}};
       if (with_cpu) {
-        j.field("cpu_seconds", c.seconds).field("cpu_pe_cycles_per_second", cpu_rate);
-        j.field("cuda_over_cpu", gpu_rate / cpu_rate)
-            .field("same_state", match)
-            .field("cpu_cycles", c.cycles);
+        row["cpu_seconds"] = c.seconds;
+        row["cpu_pe_cycles_per_second"] = cpu_rate;
+        row["cuda_over_cpu"] = gpu_rate / cpu_rate;
+        row["same_state"] = match;
+        row["cpu_cycles"] = c.cycles;
       }
-      j.field("traffic_first_cycle", traffic.first_cycle).field("traffic_cycles_recorded", traffic.cycles).field("active_fraction", traffic.active_fraction());
-      j.field("bytes_per_active_pe_cycle", traffic.bytes_per_active)
-          .field("bytes_per_idle_pe_cycle", traffic.bytes_per_idle);
-      j.field("bytes_per_pe_cycle", traffic.bytes_per_pe_cycle())
-          .field("bytes_per_second", bw)
-          .field("fraction_of_copy", bw / copy.bytes_per_second);
-      j.field("note", w.note).end_object();
+      row["traffic_first_cycle"] = traffic.first_cycle;
+      row["traffic_cycles_recorded"] = traffic.cycles;
+      row["active_fraction"] = traffic.active_fraction();
+      row["bytes_per_active_pe_cycle"] = traffic.bytes_per_active;
+      row["bytes_per_idle_pe_cycle"] = traffic.bytes_per_idle;
+      row["bytes_per_pe_cycle"] = traffic.bytes_per_pe_cycle();
+      row["bytes_per_second"] = bw;
+      row["fraction_of_copy"] = bw / copy.bytes_per_second;
+      row["note"] = w.note;
+      j["results"].push_back(std::move(row));
     }
-    j.end_array().field("all_states_match", all_match).end_object();
-    std::printf("\n%s\n", j.str().c_str());
-    if (args.count("json")) std::ofstream(args["json"].as<std::string>()) << j.str() << "\n";
+    j["all_states_match"] = all_match;
+    const std::string text = json_text(j);
+    std::printf("\n%s\n", text.c_str());
+    if (args.count("json")) std::ofstream(args["json"].as<std::string>()) << text << "\n";
   } catch (const std::exception& e) {
     std::fprintf(stderr, "wafer_bench_cuda: error: %s\n", e.what());
     return 1;

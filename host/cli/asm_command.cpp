@@ -5,7 +5,7 @@
 
 #include "host/asm/assembler.h"
 #include "host/cli/commands.h"
-#include "host/cli/json.h"
+#include "host/cli/json_text.h"
 #include "host/model/error.h"
 
 namespace wafer::cli {
@@ -43,12 +43,15 @@ int asm_command(int argc, char** argv) {
   if (!args.count("output")) out = out.substr(0, out.rfind('.')) + ".wimg";
   save_image(im, out);
   if (args.count("json")) {
-    JsonWriter j;
-    j.begin_object().field("program", program).field("image", out);
-    j.field("width", im.width).field("height", im.height).field("kernels", uint64_t(im.kernels.size()));
-    j.field("in_streams", uint64_t(im.in_streams.size())).field("out_streams", uint64_t(im.out_streams.size()));
-    j.field("sram_words", im.sram_words()).end_object();
-    std::printf("%s\n", j.str().c_str());
+    const nlohmann::ordered_json j = {{"program", program},
+                                      {"image", out},
+                                      {"width", im.width},
+                                      {"height", im.height},
+                                      {"kernels", im.kernels.size()},
+                                      {"in_streams", im.in_streams.size()},
+                                      {"out_streams", im.out_streams.size()},
+                                      {"sram_words", im.sram_words()}};
+    std::printf("%s\n", json_text(j).c_str());
     return 0;
   }
   std::printf(

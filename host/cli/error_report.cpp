@@ -6,29 +6,20 @@ namespace wafer::cli {
 
 namespace {
 
-void json_point(JsonWriter& j, const SourcePoint& p) {
-  j.field("file", p.file);
-  j.field("line", p.line).field("col", p.col);
-  j.field("message", p.message);
+nlohmann::ordered_json json_point(const SourcePoint& p) {
+  return {{"file", p.file}, {"line", p.line}, {"col", p.col}, {"message", p.message}};
 }
 
 }  // namespace
 
-void json_error(JsonWriter& j, const std::exception& e) {
-  j.begin_object();
+nlohmann::ordered_json json_error(const std::exception& e) {
   if (const auto* located = dynamic_cast<const SourceError*>(&e)) {
-    json_point(j, located->error());
-    j.key("notes").begin_array();
-    for (const auto& n : located->notes()) {
-      j.begin_object();
-      json_point(j, n);
-      j.end_object();
-    }
-    j.end_array();
-  } else {
-    j.field("message", std::string(e.what()));
+    nlohmann::ordered_json j = json_point(located->error());
+    auto& notes = j["notes"] = nlohmann::ordered_json::array();
+    for (const auto& n : located->notes()) notes.push_back(json_point(n));
+    return j;
   }
-  j.end_object();
+  return {{"message", std::string(e.what())}};
 }
 
 std::string error_text(const std::string& command, const std::exception& e) {

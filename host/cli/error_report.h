@@ -3,14 +3,14 @@
 // parsing the message: file, line, col, message and notes for errors in a program's source.
 #pragma once
 #include <exception>
+#include <nlohmann/json.hpp>
 #include <string>
-
-#include "host/cli/json.h"
 
 namespace wafer::cli {
 
-// The error as a JSON object: {"message", and for source errors "file", "line", "col", "notes": [...]}.
-void json_error(JsonWriter& j, const std::exception& e);
+// The error as a JSON object: {"message"}, or for errors in a program's source {"file", "line", "col",
+// "message", "notes": [{"file", "line", "col", "message"}, ...]}.
+nlohmann::ordered_json json_error(const std::exception& e);
 
 // The text for stderr: the message as is when it already names its place and says "error:" (an
 // assembler error, "prog.wasm:3:5: error: ..."), else "wafer CMD: error: message".

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "host/cli/commands.h"
+#include "host/cli/json_text.h"
 #include "host/cli/run_summary.h"
 #include "host/kernels/gemv.h"
 #include "host/model/error.h"
@@ -109,17 +110,17 @@ int gemv_command(int argc, char** argv) {
   }
   const uint64_t pes = uint64_t(layout.pe_rows) * layout.pe_cols;
   if (args.count("json")) {
-    JsonWriter j;
-    j.begin_object()
-        .field("m", m)
-        .field("n", n)
-        .field("pe_rows", layout.pe_rows)
-        .field("pe_cols", layout.pe_cols);
-    j.field("seed", seed).field("first_output_cycle", first_out).field("max_abs_error", max_err);
-    j.field("rows_outside_bound", bad).field("check", bad == 0 ? "pass" : "fail");
+    nlohmann::ordered_json j = {{"m", m},
+                                {"n", n},
+                                {"pe_rows", layout.pe_rows},
+                                {"pe_cols", layout.pe_cols},
+                                {"seed", seed},
+                                {"first_output_cycle", first_out},
+                                {"max_abs_error", max_err},
+                                {"rows_outside_bound", bad},
+                                {"check", bad == 0 ? "pass" : "fail"}};
     json_run(j, *engine, r, pes, seconds);
-    j.end_object();
-    std::printf("%s\n", j.str().c_str());
+    std::printf("%s\n", json_text(j).c_str());
   } else {
     std::printf("GEMV y = A x + b, A %u x %u, on %u x %u PEs (seed %llu)\n", m, n, layout.pe_rows,
                 layout.pe_cols, (unsigned long long)seed);

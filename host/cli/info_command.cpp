@@ -4,7 +4,7 @@
 
 #include "host/cli/commands.h"
 #include "host/cli/grid_spec.h"
-#include "host/cli/json.h"
+#include "host/cli/json_text.h"
 #include "host/engine/engine.h"
 #include "host/engine/host_memory.h"
 #include "host/engine/machine_state.h"
@@ -51,16 +51,20 @@ int info_command(int argc, char** argv) {
   const bool fits_host = host.available == 0 || bytes <= host.available;  // unknown: assume it fits
 
   if (args.count("json")) {
-    JsonWriter j;
-    j.begin_object().field("width", grid.width).field("height", grid.height).field("pes", pes);
-    j.field("sram_words", sram_words).field("state_bytes", bytes);
-    j.field("host_bytes_available", host.available).field("host_bytes_total", host.total);
-    j.field("fits_host", fits_host);
-    j.field("gpu_built", gpu.built).field("gpu_present", gpu.present).field("gpu", gpu.summary);
-    j.field("gpu_bytes", gpu_bytes)
-        .field("fits_gpu", gpu.present && gpu_bytes <= gpu.free_bytes)
-        .end_object();
-    std::printf("%s\n", j.str().c_str());
+    const nlohmann::ordered_json j = {{"width", grid.width},
+                                      {"height", grid.height},
+                                      {"pes", pes},
+                                      {"sram_words", sram_words},
+                                      {"state_bytes", bytes},
+                                      {"host_bytes_available", host.available},
+                                      {"host_bytes_total", host.total},
+                                      {"fits_host", fits_host},
+                                      {"gpu_built", gpu.built},
+                                      {"gpu_present", gpu.present},
+                                      {"gpu", gpu.summary},
+                                      {"gpu_bytes", gpu_bytes},
+                                      {"fits_gpu", gpu.present && gpu_bytes <= gpu.free_bytes}};
+    std::printf("%s\n", json_text(j).c_str());
     return 0;
   }
   std::printf("presets:\n");

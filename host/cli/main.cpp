@@ -5,7 +5,7 @@
 
 #include "host/cli/commands.h"
 #include "host/cli/error_report.h"
-#include "host/cli/json.h"
+#include "host/cli/json_text.h"
 #include "host/model/error.h"
 
 namespace {
@@ -55,11 +55,8 @@ int main(int argc, char** argv) {
     // With --json a tool reads the failure from stdout as an object (file, line, col, message, notes for
     // an error in a program's source); the text still goes to stderr for the person at the terminal.
     if (wants_json(argc, argv)) {
-      wafer::JsonWriter j;
-      j.begin_object().key("error");
-      wafer::cli::json_error(j, e);
-      j.end_object();
-      std::printf("%s\n", j.str().c_str());
+      const nlohmann::ordered_json j = {{"error", wafer::cli::json_error(e)}};
+      std::printf("%s\n", wafer::json_text(j).c_str());
     }
     std::fprintf(stderr, "%s\n", wafer::cli::error_text(cmd, e).c_str());
     return 1;

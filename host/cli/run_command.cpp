@@ -9,6 +9,7 @@
 #include "host/asm/assembler.h"
 #include "host/cli/commands.h"
 #include "host/cli/data_path.h"
+#include "host/cli/json_text.h"
 #include "host/cli/observe_options.h"
 #include "host/cli/progress.h"
 #include "host/cli/run_summary.h"
@@ -203,44 +204,46 @@ int run_command(int argc, char** argv) {
     return double(f);
   };
   if (args.count("json")) {
-    JsonWriter j;
-    j.begin_object();
+    nlohmann::ordered_json j = nlohmann::ordered_json::object();
     json_run(j, rt.engine(), r, im.pe_count(), seconds);
-    j.field("ok", failure.empty()).field("failure", failure);
+    j["ok"] = failure.empty();
+    j["failure"] = failure;
     if (args.count("dtype")) {  // the user said how to read the words
-      j.key("outputs").begin_array();
+      auto& streams = j["outputs"] = nlohmann::ordered_json::array();
       for (const std::string& name : rt.output_names()) {
         const std::vector<uint32_t> out = rt.output_u32(name);
         const uint64_t expect = im.out_streams[out_stream_index(im, name)].expect;
-        j.begin_object().field("name", name).field("received", uint64_t(out.size())).field("expect", expect);
-        j.field("type", dtype == DataType::kF32 ? "float32" : "uint32");
-        j.key("values").begin_array();
+        nlohmann::ordered_json values = nlohmann::ordered_json::array();
         for (uint64_t i = 0; i < out.size() && i < outputs.show; ++i) {
           if (dtype == DataType::kF32) {
-            j.value(as_float(out[i]));
+            values.push_back(as_float(out[i]));  // NaN or infinity prints as null
           } else {
-            j.value(out[i]);
+            values.push_back(out[i]);
           }
         }
-        j.end_array().field("shown", std::min<uint64_t>(out.size(), outputs.show));
-        j.field("truncated", out.size() > outputs.show).end_object();
+        streams.push_back({{"name", name},
+                           {"received", uint64_t(out.size())},
+                           {"expect", expect},
+                           {"type", dtype == DataType::kF32 ? "float32" : "uint32"},
+                           {"values", std::move(values)},
+                           {"shown", std::min<uint64_t>(out.size(), outputs.show)},
+                           {"truncated", out.size() > outputs.show}});
       }
-      j.end_array();
     } else {  // each stream in the type its words look like (run_summary.h: payload_type)
-      json_outputs(j, rt.engine(), im, outputs.show);
+      j["outputs"] = json_outputs(rt.engine(), im, outputs.show);
     }
-    j.key("files").begin_array();
-    for (const std::string& w : written) j.value(w);
-    j.end_array();
-    j.key("regions").begin_array();  // counters per kernel (counter_report.h)
+    j["files"] = written;
+    auto& regions = j["regions"] = nlohmann::ordered_json::array();  // counters per kernel (counter_report.h)
     for (const RegionCounters& rc : observed.regions) {
-      j.begin_object().field("name", rc.name).field("pes", rc.pes).field("pe_cycles", rc.pes * observed.cycles);
-      j.key("counters").begin_object();
-      for (uint32_t k = 0; k < kCounterCount; ++k) j.field(counter_name(k), rc.sums[k]);
-      j.field("idle", rc.idle).end_object().end_object();
+      nlohmann::ordered_json counters = nlohmann::ordered_json::object();
+      for (uint32_t k = 0; k < kCounterCount; ++k) counters[counter_name(k)] = rc.sums[k];
+      counters["idle"] = rc.idle;
+      regions.push_back({{"name", rc.name},
+                         {"pes", rc.pes},
+                         {"pe_cycles", rc.pes * observed.cycles},
+                         {"counters", std::move(counters)}});
     }
-    j.end_array().end_object();
-    std::printf("%s\n", j.str().c_str());
+    std::printf("%s\n", json_text(j).c_str());
   } else {
     print_run(rt.engine(), r, im.pe_count(), seconds);
     if (!args.count("dtype")) {

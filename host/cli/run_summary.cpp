@@ -52,87 +52,92 @@ void print_run(const Engine& e, const RunResult& r, uint64_t pes, double seconds
   }
 }
 
-void json_run(JsonWriter& j, const Engine& e, const RunResult& r, uint64_t pes, double seconds) {
+void json_run(nlohmann::ordered_json& j, const Engine& e, const RunResult& r, uint64_t pes, double seconds) {
   const CycleSplit s = cycle_split(e, e.cycle(), pes);
-  j.field("engine", e.name())
-      .field("stop", stop_reason_name(r.reason))
-      .field("cycles", e.cycle())
-      .field("pes", pes);
-  j.field("seconds", seconds).field("pe_cycles_per_second", pe_cycles_per_second(e, pes, seconds));
-  j.key("split").begin_object();
-  j.field("busy", s.fraction(s.busy)).field("stall_fabric_in", s.fraction(s.stall_in));
-  j.field("stall_fabric_out", s.fraction(s.stall_out)).field("stall_other", s.fraction(s.stall_other));
-  j.field("idle", s.fraction(s.idle)).end_object();
-  j.key("counters").begin_object();
+  j["engine"] = e.name();
+  j["stop"] = stop_reason_name(r.reason);
+  j["cycles"] = e.cycle();
+  j["pes"] = pes;
+  j["seconds"] = seconds;
+  j["pe_cycles_per_second"] = pe_cycles_per_second(e, pes, seconds);
+  j["split"] = {{"busy", s.fraction(s.busy)},
+                {"stall_fabric_in", s.fraction(s.stall_in)},
+                {"stall_fabric_out", s.fraction(s.stall_out)},
+                {"stall_other", s.fraction(s.stall_other)},
+                {"idle", s.fraction(s.idle)}};
+  auto& counters = j["counters"] = nlohmann::ordered_json::object();
   const auto t = e.counter_totals();
-  for (uint32_t c = 0; c < kCounterCount; ++c) j.field(counter_name(c), t[c]);
-  j.end_object();
-  if (r.trap) {
-    j.key("trap");
-    json_trap(j, *r.trap);
-  }
-  if (r.stall) {
-    j.key("stall");
-    json_stall(j, *r.stall);
-  }
+  for (uint32_t c = 0; c < kCounterCount; ++c) counters[counter_name(c)] = t[c];
+  if (r.trap) j["trap"] = json_trap(*r.trap);
+  if (r.stall) j["stall"] = json_stall(*r.stall);
 }
 
 namespace {
 
 // A task id, or null for none.
-void task_id_field(JsonWriter& j, uint32_t id) {
-  j.key("task_id");
-  if (id == kNoTask)
-    j.null();
-  else
-    j.value(id);
+nlohmann::ordered_json task_id_json(uint32_t id) {
+  return id == kNoTask ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(id);
+}
+
+// A pc, or null for none (the router).
+nlohmann::ordered_json pc_json(uint32_t pc) {
+  return pc == kNoPc ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(pc);
 }
 
 }  // namespace
 
-void json_trap(JsonWriter& j, const TrapReport& t) {
-  j.begin_object();
-  j.field("x", t.x).field("y", t.y).field("cycle", t.cycle);
-  j.field("cause", trap_cause_name(t.cause)).field("cause_code", t.cause);
-  j.key("pc");
-  if (t.pc == kNoPc)
-    j.null();
-  else
-    j.value(t.pc);
-  j.field("kernel", t.kernel).field("task", t.task);
-  task_id_field(j, t.task_id);
-  j.field("file", t.file).field("line", t.line);
-  j.field("details", t.details).field("message", t.describe());
-  j.end_object();
+nlohmann::ordered_json json_trap(const TrapReport& t) {
+  return {{"x", t.x},
+          {"y", t.y},
+          {"cycle", t.cycle},
+          {"cause", trap_cause_name(t.cause)},
+          {"cause_code", t.cause},
+          {"pc", pc_json(t.pc)},
+          {"kernel", t.kernel},
+          {"task", t.task},
+          {"task_id", task_id_json(t.task_id)},
+          {"file", t.file},
+          {"line", t.line},
+          {"details", t.details},
+          {"message", t.describe()}};
 }
 
-void json_stall(JsonWriter& j, const StallReport& s) {
-  j.begin_object();
-  j.field("cycle", s.cycle).field("quiet_cycles", s.quiet_cycles).field("waiting_pes", s.waiting_pes);
-  j.key("pes").begin_array();
+nlohmann::ordered_json json_stall(const StallReport& s) {
+  nlohmann::ordered_json pes = nlohmann::ordered_json::array();
   for (const auto& w : s.pes) {
-    j.begin_object().field("x", w.x).field("y", w.y).field("kernel", w.kernel).field("task", w.task);
-    task_id_field(j, w.task_id);
-    j.key("pc");
-    if (w.pc == kNoPc)
-      j.null();
-    else
-      j.value(w.pc);
-    j.field("file", w.file).field("line", w.line).field("waits", w.waits).end_object();
+    pes.push_back({{"x", w.x},
+                   {"y", w.y},
+                   {"kernel", w.kernel},
+                   {"task", w.task},
+                   {"task_id", task_id_json(w.task_id)},
+                   {"pc", pc_json(w.pc)},
+                   {"file", w.file},
+                   {"line", w.line},
+                   {"waits", w.waits}});
   }
-  j.end_array();
-  j.key("lines").begin_array();
-  for (const auto& line : s.waits) j.value(line);
-  j.end_array();
-  j.key("groups").begin_array();  // every waiting PE, grouped by what it waits on
+  // Every waiting PE, grouped by what it waits on.
+  nlohmann::ordered_json groups = nlohmann::ordered_json::array();
   for (const auto& g : s.groups) {
-    j.begin_object().field("pes", g.pes).key("bounds").begin_object();
-    j.field("x", g.bounds.x).field("y", g.bounds.y).field("w", g.bounds.w).field("h", g.bounds.h).end_object();
-    j.field("kernel", g.first.kernel).field("task", g.first.task).field("file", g.first.file).field("line", g.first.line);
-    j.field("first_x", g.first.x).field("first_y", g.first.y).field("waits", g.waits).end_object();
+    groups.push_back({{"pes", g.pes},
+                      {"bounds",
+                       {{"x", g.bounds.x}, {"y", g.bounds.y}, {"w", g.bounds.w}, {"h", g.bounds.h}}},
+                      {"kernel", g.first.kernel},
+                      {"task", g.first.task},
+                      {"file", g.first.file},
+                      {"line", g.first.line},
+                      {"first_x", g.first.x},
+                      {"first_y", g.first.y},
+                      {"waits", g.waits}});
   }
-  j.end_array();
-  j.field("message", s.describe()).end_object();
+  nlohmann::ordered_json j;
+  j["cycle"] = s.cycle;
+  j["quiet_cycles"] = s.quiet_cycles;
+  j["waiting_pes"] = s.waiting_pes;
+  j["pes"] = std::move(pes);
+  j["lines"] = s.waits;
+  j["groups"] = std::move(groups);
+  j["message"] = s.describe();
+  return j;
 }
 
 PayloadType payload_type(const std::vector<Wavelet>& words) {
@@ -165,25 +170,28 @@ void print_outputs(const Engine& e, const Image& im, uint64_t show) {
   }
 }
 
-void json_outputs(JsonWriter& j, const Engine& e, const Image& im, uint64_t show) {
-  j.key("outputs").begin_array();
+nlohmann::ordered_json json_outputs(const Engine& e, const Image& im, uint64_t show) {
+  nlohmann::ordered_json streams = nlohmann::ordered_json::array();
   for (uint32_t s = 0; s < im.out_streams.size(); ++s) {
     const auto out = e.output(s);
     const PayloadType type = payload_type(out);
     const uint64_t shown = std::min<uint64_t>(out.size(), show);
-    j.begin_object().field("name", im.out_streams[s].name).field("received", uint64_t(out.size()));
-    j.field("expect", im.out_streams[s].expect).field("type", payload_type_name(type));
-    j.key("values").begin_array();
+    nlohmann::ordered_json values = nlohmann::ordered_json::array();
     for (uint64_t i = 0; i < shown; ++i) {
       if (type == PayloadType::kInt32)
-        j.value(int64_t(int32_t(out[i].payload)));
+        values.push_back(int64_t(int32_t(out[i].payload)));
       else
-        j.value(double(out[i].as_float()));
+        values.push_back(double(out[i].as_float()));  // an infinite float prints as null
     }
-    j.end_array();
-    j.field("shown", shown).field("truncated", shown < out.size()).end_object();
+    streams.push_back({{"name", im.out_streams[s].name},
+                       {"received", uint64_t(out.size())},
+                       {"expect", im.out_streams[s].expect},
+                       {"type", payload_type_name(type)},
+                       {"values", std::move(values)},
+                       {"shown", shown},
+                       {"truncated", shown < out.size()}});
   }
-  j.end_array();
+  return streams;
 }
 
 }  // namespace wafer::cli

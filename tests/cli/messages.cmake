@@ -54,7 +54,8 @@ set_tests_properties(cli.gemv_json_rate_counts_every_cycle PROPERTIES PASS_REGUL
 # compiled into its own test).
 add_executable(wafer_run_summary_tests ${CMAKE_CURRENT_SOURCE_DIR}/run_summary_test.cpp
                                        ${PROJECT_SOURCE_DIR}/host/cli/run_summary.cpp)
-target_link_libraries(wafer_run_summary_tests PRIVATE wafer_engines GTest::gtest_main)
+target_link_libraries(wafer_run_summary_tests PRIVATE wafer_engines GTest::gtest_main
+                                              nlohmann_json::nlohmann_json)
 include(GoogleTest)
 gtest_discover_tests(wafer_run_summary_tests DISCOVERY_TIMEOUT 60)
 

@@ -1,8 +1,11 @@
 // host/cli/run_summary: output streams printed in their type (an int stream as ints, not as denormal
-// floats), the cut at --outputs said, and the JSON fields of a trap.
+// floats), the cut at --outputs said, and the JSON fields of a trap; json_text's numbers.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "host/asm/assembler.h"
+#include "host/cli/json_text.h"
 #include "host/cli/run_summary.h"
 
 namespace wafer::cli {
@@ -27,11 +30,7 @@ std::string printed_outputs(const std::string& values, int n, uint64_t show, boo
   const RunResult r = e->run({.max_cycles = 10000, .until_quiescent = true});
   EXPECT_EQ(r.reason, StopReason::kQuiescent);
   if (json) {
-    JsonWriter j;
-    j.begin_object();
-    json_outputs(j, *e, im, show);
-    j.end_object();
-    return j.str();
+    return json_text({{"outputs", json_outputs(*e, im, show)}});
   }
   testing::internal::CaptureStdout();
   print_outputs(*e, im, show);
@@ -51,6 +50,17 @@ TEST(RunSummary, CutAtOutputsIsSaid) {
             "output 'o': 5 wavelet(s) 0 1 ... (2 of 5 shown; --outputs N shows more)\n");
   EXPECT_NE(printed_outputs("float(i)", 5, 2, true).find("\"values\":[0,1],\"shown\":2,\"truncated\":true"),
             std::string::npos);
+}
+
+TEST(JsonText, NumbersAsTheCliPrintsThem) {
+  // Key order as written; integral doubles as integers; other doubles shortest; NaN and infinity as null.
+  const nlohmann::ordered_json j = {{"z", 1.0},        {"a", 0.5},           {"big", 1e17},
+                                    {"neg", -3.0},     {"nz", -0.0},         {"nan", std::nan("")},
+                                    {"inf", HUGE_VAL}, {"u", uint64_t(7)}};
+  EXPECT_EQ(json_text(j),
+            "{\"z\":1,\"a\":0.5,\"big\":1e+17,\"neg\":-3,\"nz\":-0.0,\"nan\":null,\"inf\":null,\"u\":7}");
+  // Bytes that are not UTF-8 are replaced, not thrown on.
+  EXPECT_EQ(json_text({{"file", std::string("a\xff.wasm")}}), "{\"file\":\"a\xef\xbf\xbd.wasm\"}");
 }
 
 TEST(RunSummary, PayloadTypeBoundary) {
