@@ -11,7 +11,8 @@ void add_observe_options(cxxopts::Options& opts) {
   opts.add_options("observe")("heatmap", "write a heatmap of a per-PE counter to this PNG file",
                               cxxopts::value<std::string>())(
       "counter", "the heatmap's counter: busy, stall_fabric_in, stall_fabric_out, stall_slot, stall_thread, "
-                 "router_blocked, wavelets_in, wavelets_out, arith, idle",
+                 "router_blocked, wavelets_in, wavelets_out, arith, wavelets_in_north (east, south, west), "
+                 "wavelets_out_north (east, south, west), idle",
       cxxopts::value<std::string>()->default_value("busy"))(
       "counters", "print the counters per region (kernel, or layer and replica)");
 }

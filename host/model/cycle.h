@@ -284,6 +284,7 @@ class BasicPeCycle {
       push(m_.rq_pay, m_.rq_meta, rq_, color, link_pay[in_index[d]], meta & (0xFFFFu | kMetaCtrl));
       link_meta[in_index[d]] = 0;
       ++ctr(kCtrWaveletsIn);
+      ++ctr(kCtrInNorth + d);
       progress_ = true;
     }
   }
@@ -757,6 +758,7 @@ class BasicPeCycle {
         }
         sent |= (0x80u | color) << (8 * d);
         ++ctr(kCtrWaveletsOut);
+        ++ctr(kCtrOutNorth + d);
       }
       if (tx & (1u << kRamp)) push(m_.cq_pay, m_.cq_meta, cq_, color, payload, meta);
       pop(m_.rq_pay, m_.rq_meta, rq_, color);

@@ -98,7 +98,10 @@ const char* op_name(uint32_t op) {
 const char* counter_name(uint32_t c) {
   static const char* names[kCounterCount] = {"busy",        "stall_fabric_in", "stall_fabric_out",
                                              "stall_slot",  "stall_thread",    "router_blocked",
-                                             "wavelets_in", "wavelets_out",    "arith"};
+                                             "wavelets_in", "wavelets_out",    "arith",
+                                             "wavelets_in_north", "wavelets_in_east", "wavelets_in_south",
+                                             "wavelets_in_west", "wavelets_out_north", "wavelets_out_east",
+                                             "wavelets_out_south", "wavelets_out_west"};
   return c < kCounterCount ? names[c] : "?";
 }
 

@@ -26,6 +26,16 @@ enum Counter : uint32_t {
   kCtrWaveletsIn,      // wavelets taken in from the four links
   kCtrWaveletsOut,     // wavelets put on the four links (a multicast counts once per link)
   kCtrArith,           // uses of the arithmetic slot (scalar instructions + arithmetic elements)
+  // The same wavelets per port: kCtrInNorth + d for a wavelet taken in from direction d (Port order N, E,
+  // S, W; the off-grid side of an edge PE included), kCtrOutNorth + d for one put on the link toward d.
+  kCtrInNorth,
+  kCtrInEast,
+  kCtrInSouth,
+  kCtrInWest,
+  kCtrOutNorth,
+  kCtrOutEast,
+  kCtrOutSouth,
+  kCtrOutWest,
   kCounterCount
 };
 const char* counter_name(uint32_t c);

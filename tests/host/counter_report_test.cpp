@@ -27,6 +27,12 @@ void expect_counters_add_up(const Engine& e, const Image& im) {
   uint64_t pes = 0;
   for (const auto& r : regions) pes += r.pes;
   EXPECT_EQ(pes, im.pe_count());
+  for (uint64_t p = 0; p < im.pe_count(); ++p) {  // the per-port counters split the link totals
+    uint64_t in = 0, out = 0;
+    for (uint32_t d = 0; d < 4; ++d) in += a.per_pe[kCtrInNorth + d][p], out += a.per_pe[kCtrOutNorth + d][p];
+    ASSERT_EQ(in, a.per_pe[kCtrWaveletsIn][p]) << "PE " << p;
+    ASSERT_EQ(out, a.per_pe[kCtrWaveletsOut][p]) << "PE " << p;
+  }
 }
 
 TEST(CounterReport, CountersAddUpOnGemv) {
@@ -75,6 +81,9 @@ TEST(CounterReport, KnownCountsOnAPassThroughRow) {
   for (uint32_t p = 0; p < kWidth; ++p) {
     EXPECT_EQ(a.per_pe[kCtrWaveletsIn][p], kWavelets) << "PE " << p;
     EXPECT_EQ(a.per_pe[kCtrWaveletsOut][p], kWavelets) << "PE " << p;
+    EXPECT_EQ(a.per_pe[kCtrInWest][p], kWavelets) << "PE " << p;  // all of it from the west, out to the east
+    EXPECT_EQ(a.per_pe[kCtrOutEast][p], kWavelets) << "PE " << p;
+    EXPECT_EQ(a.per_pe[kCtrInNorth][p] + a.per_pe[kCtrInEast][p] + a.per_pe[kCtrInSouth][p], 0u);
     EXPECT_EQ(a.per_pe[kCtrBusy][p], 0u);
     EXPECT_EQ(a.idle(p), a.cycles);
   }
