@@ -83,7 +83,16 @@ int infer_command(int argc, char** argv) {
       throw Error(args["labels"].as<std::string>() + ": " + std::to_string(labels.data.size()) + " labels for " +
                   std::to_string(batch.size) + " samples");
   }
-  const PlanChoice choice = choose_plan(g, grid, args);
+  // The steady state is measured on replica 0's completions: give every replica at least
+  // kSamplesPerReplica of the batch (a batch of 360 gets at most 45 replicas). A replica with fewer would
+  // finish the batch sooner but show only its latency; --replicas N forces any count.
+  constexpr uint32_t kSamplesPerReplica = 8;
+  const uint32_t max_replicas = std::max(1u, batch.size / kSamplesPerReplica);
+  const PlanChoice choice = choose_plan(g, grid, args, max_replicas);
+  if (!args["replicas"].as<uint32_t>() && choice.plan.replicas == max_replicas)
+    std::printf("replicas capped at %u: each gets at least %u of the %u samples, so that the steady state is "
+                "measured (--replicas N forces a count)\n",
+                max_replicas, kSamplesPerReplica, batch.size);
   const mapper::Plan& plan = choice.plan;
   const std::string engine_name = pick_engine(args["engine"].as<std::string>());
   std::printf("%s: %zu layers, %llu weights; %u sample(s) from %s; grid %ux%u; engine %s\n", model.c_str(),

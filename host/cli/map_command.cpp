@@ -12,6 +12,7 @@
 #include "mapper/image/pipeline_image.h"
 #include "mapper/picture/plan_picture.h"
 #include "mapper/run/batch_input.h"
+#include "mapper/sparsity/density.h"
 #include "mapper/search/explain.h"
 
 namespace wafer::cli {
@@ -22,7 +23,7 @@ int map_command(int argc, char** argv) {
 
       "o,out", "output directory", cxxopts::value<std::string>()->default_value("map"))(
 
-      "input", "embed this batch (.npy) in the image's input streams", cxxopts::value<std::string>())(
+      "input", "embed this batch (.npy) in the image's input streams, and plan with its densities (non-zero inputs)", cxxopts::value<std::string>())(
       "explain", "print the alternatives the search weighed: for every layer, or for LAYER",
       cxxopts::value<std::string>()->implicit_value("all"))(
       "no-image", "write plan.json (and the pictures) but not the image")(
@@ -37,14 +38,17 @@ int map_command(int argc, char** argv) {
   }
   const std::string model = args["model"].as<std::string>();
   const GridSize grid = parse_grid(args["grid"].as<std::string>());
-  const mapper::LayerGraph g = mapper::import_model(model);
-  const PlanChoice choice = choose_plan(g, grid, args);
-  const mapper::Plan& plan = choice.plan;
+  mapper::LayerGraph g = mapper::import_model(model);
   mapper::Batch batch;
   if (args.count("input")) {
     const std::string in = args["input"].as<std::string>();
     batch = mapper::batch_from_npy(read_npy(in), g, in);
+    // The sparse kernel's cost follows the non-zero inputs: plan with this batch's densities, as `wafer
+    // infer` does, so that both predict the same (without --input: every input non-zero).
+    mapper::measure_densities(g, batch.values, batch.size);
   }
+  const PlanChoice choice = choose_plan(g, grid, args);
+  const mapper::Plan& plan = choice.plan;
   const std::filesystem::path dir = args["out"].as<std::string>();
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);

@@ -47,7 +47,8 @@ std::string blend(const mapper::Plan& p) {
 
 }  // namespace
 
-PlanChoice choose_plan(const mapper::LayerGraph& g, const GridSize& grid, const cxxopts::ParseResult& args) {
+PlanChoice choose_plan(const mapper::LayerGraph& g, const GridSize& grid, const cxxopts::ParseResult& args,
+                       uint32_t max_replicas) {
   PlanChoice c;
   const uint32_t block = args["block"].as<uint32_t>();
   const bool forced = args["replicas"].as<uint32_t>() || args.count("shape");
@@ -58,6 +59,7 @@ PlanChoice choose_plan(const mapper::LayerGraph& g, const GridSize& grid, const 
   }
   mapper::SearchOptions o;
   o.replicas = args["replicas"].as<uint32_t>();
+  o.max_replicas = max_replicas;
   if (args.count("shape"))
     for (const auto& s : args["shape"].as<std::vector<std::string>>()) {
       const auto [layer, kc] = parse_shape(s);

@@ -28,7 +28,9 @@ struct PlanChoice {
   mapper::Plan plan;
   std::optional<mapper::SearchResult> search;  // absent under --block
 };
-PlanChoice choose_plan(const mapper::LayerGraph& g, const GridSize& grid, const cxxopts::ParseResult& args);
+// max_replicas: a cap on the replicas the search may choose (0: none); --replicas overrides it.
+PlanChoice choose_plan(const mapper::LayerGraph& g, const GridSize& grid, const cxxopts::ParseResult& args,
+                       uint32_t max_replicas = 0);
 
 // The blend in words, and for a forced choice what the search would have done instead.
 std::string describe_choice(const PlanChoice& c);

@@ -171,7 +171,7 @@ SearchResult search_impl(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
       BlendAlternative alt;
       alt.target = T;
       const uint32_t fit = replicas_that_fit(one, W, H);
-      const uint32_t R = o.replicas ? o.replicas : std::max(fit, 1u);
+      const uint32_t R = o.replicas ? o.replicas : std::max(o.max_replicas ? std::min(fit, o.max_replicas) : fit, 1u);
       alt.plan = staircase_for_shapes(g, W, H, s->chain0, s->lanes, R, false);
       alt.fits = fit > 0 && alt.plan.used_width() <= W && alt.plan.extent_height <= H;
       if (!alt.fits) {
@@ -249,7 +249,7 @@ SearchResult search_plan(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
   SearchResult forced = search_impl(g, W, H, o);
   forced.forced = true;
   try {
-    forced.unforced = search_impl(g, W, H, {}).plan;
+    forced.unforced = search_impl(g, W, H, {.max_replicas = o.max_replicas}).plan;
   } catch (const Error&) {
   }
   return forced;

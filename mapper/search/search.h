@@ -22,6 +22,9 @@ namespace wafer::mapper {
 struct SearchOptions {
   uint32_t replicas = 0;  // 0: searched; N: exactly N (refused with the reason when they do not fit)
   std::map<uint32_t, std::pair<uint32_t, uint32_t>> shapes = {};  // forced: layer -> (lanes K, chain C)
+  // At most this many replicas when they are searched (0: as many as fit). `wafer infer` sets it from its
+  // batch, so that every replica gets enough samples for the steady state to be measured.
+  uint32_t max_replicas = 0;
 };
 
 // One network blend the search weighed.
