@@ -31,6 +31,7 @@
 #include "mapper/run/batch_input.h"
 #include "mapper/run/pipeline_run.h"
 #include "mapper/search/search.h"
+#include "bench/command_line.h"
 
 #ifndef WAFER_MODELS_DIR
 #define WAFER_MODELS_DIR "data/models"
@@ -140,12 +141,6 @@ std::vector<std::string> split_list(const std::string& s) {
   return out;
 }
 
-std::string command_line(int argc, char** argv) {
-  std::string s;
-  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
-  return s;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -253,7 +248,7 @@ int main(int argc, char** argv) {
     }
 
     nlohmann::ordered_json j = {{"benchmark", "mapper_scaling"},
-                                {"command", command_line(argc, argv)},
+                                {"command", bench::command_line(argc, argv)},
                                 {"threads", threads},
                                 {"hardware_threads", std::thread::hardware_concurrency()},
                                 {"clock_hz", kClockHz},

@@ -29,6 +29,7 @@
 #include "mapper/place/staircase.h"
 #include "mapper/reference.h"
 #include "mapper/run/pipeline_run.h"
+#include "bench/command_line.h"
 
 using namespace wafer;
 
@@ -202,12 +203,6 @@ Row measure(const mapper::LayerGraph& g, const std::vector<double>& x, uint32_t 
   return row;
 }
 
-std::string command_line(int argc, char** argv) {
-  std::string s;
-  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
-  return s;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -257,7 +252,7 @@ int main(int argc, char** argv) {
       }
 
     nlohmann::ordered_json j = {{"benchmark", "mapper_tradeoff"},
-                                {"command", command_line(argc, argv)},
+                                {"command", bench::command_line(argc, argv)},
                                 {"layer", std::to_string(n) + "x" + std::to_string(n)},
                                 {"seed", seed},
                                 {"batch", batch},

@@ -293,13 +293,11 @@ class CudaEngine final : public Engine {
     std::vector<char> staging;
     for (const DeviceArray& a : state_.arrays()) {
       const uint64_t bytes = a.count * a.elem_size;
-      if (bytes == 0) f(a.name.c_str(), 0, 0, nullptr, 0);
-      for (uint64_t off = 0; off < bytes; off += kStateChunkBytes) {
-        const uint64_t n = std::min(kStateChunkBytes, bytes - off);
+      state_chunks(bytes, [&](uint64_t off, uint64_t n) {
         staging.resize(n);
-        copy_out(staging.data(), static_cast<const char*>(a.data) + off, n);
+        if (n) copy_out(staging.data(), static_cast<const char*>(a.data) + off, n);
         f(a.name.c_str(), bytes, off, staging.data(), n);
-      }
+      });
     }
   }
   void write_state(const StateChunkFn& f, uint64_t cycle) override {
@@ -308,15 +306,14 @@ class CudaEngine final : public Engine {
     std::vector<char> staging;
     for (const DeviceArray& a : state_.arrays()) {
       const uint64_t bytes = a.count * a.elem_size;
-      if (bytes == 0) f(a.name.c_str(), 0, 0, nullptr, 0);
-      for (uint64_t off = 0; off < bytes; off += kStateChunkBytes) {
-        const uint64_t n = std::min(kStateChunkBytes, bytes - off);
+      state_chunks(bytes, [&](uint64_t off, uint64_t n) {
         staging.resize(n);
         f(a.name.c_str(), bytes, off, staging.data(), n);
+        if (n == 0) return;
         WAFER_CUDA_CHECK(cudaMemcpyAsync(static_cast<char*>(a.data) + off, staging.data(), n,
                                          cudaMemcpyHostToDevice, stream_));
         WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
-      }
+      });
     }
     cycle_ = cycle;  // the next run's control block starts here; the link-buffer parity follows the cycle
     stopped_.reset();

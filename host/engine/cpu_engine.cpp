@@ -203,9 +203,7 @@ class CpuEngine final : public Engine {
 
  private:
   static void chunks(const StateChunkFn& f, const char* name, void* data, uint64_t bytes) {
-    for (uint64_t off = 0; off < bytes; off += kStateChunkBytes)
-      f(name, bytes, off, static_cast<char*>(data) + off, std::min(kStateChunkBytes, bytes - off));
-    if (bytes == 0) f(name, 0, 0, data, 0);  // every array is named, empty or not
+    state_chunks(bytes, [&](uint64_t off, uint64_t n) { f(name, bytes, off, static_cast<char*>(data) + off, n); });
   }
   void require_loaded() const {
     if (s_.n == 0) throw Error("no image loaded");

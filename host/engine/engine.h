@@ -142,6 +142,18 @@ class Engine {
   // The reverse, on a loaded image of the same shape: f fills each chunk; then the engine sets its cycle
   // counter and rebuilds what it derives from the state. Engines that cannot throw wafer::Error.
   virtual void write_state(const StateChunkFn& f, uint64_t cycle);
+
+ protected:
+  // How read_state and write_state cut an array of `bytes`: chunk(offset, n) for each piece of at most
+  // kStateChunkBytes; an empty array still gets one call (0, 0), so that every array is named.
+  template <class Chunk>
+  static void state_chunks(uint64_t bytes, Chunk&& chunk) {
+    if (bytes == 0) return chunk(uint64_t(0), uint64_t(0));
+    for (uint64_t off = 0; off < bytes; off += kStateChunkBytes)
+      chunk(off, bytes - off < kStateChunkBytes ? bytes - off : kStateChunkBytes);
+  }
+
+ public:
   // Copies the whole state out, for exact engine-vs-engine comparison.
   virtual MachineState snapshot() const = 0;
 };

@@ -7,22 +7,13 @@
 
 #include "host/model/error.h"
 #include "tests/asm/examples/example_support.h"
+#include "tests/support/error_and_temp.h"
 
 namespace wafer {
 namespace {
 
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("wafer_test_" + name)).string();
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
+using test::temp_path;
 
 TEST(ImageNames, SourceNamesRoundTrip) {
   Assembly a = examples::assemble_example("gemv.wasm");

@@ -5,18 +5,12 @@
 #include "host/model/error.h"
 #include "tests/cuda/cuda_test_util.h"
 #include "tests/support/random_image.h"
+#include "tests/support/error_and_temp.h"
 
 namespace wafer {
 namespace {
 
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using test::error_of;
 
 TEST(CudaCopyMode, ReadWriteActivateLikeCpu) {
   WAFER_REQUIRE_GPU();

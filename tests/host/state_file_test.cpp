@@ -9,13 +9,12 @@
 #include "host/engine/state_file.h"
 #include "host/kernels/gemv.h"
 #include "tests/support/random_image.h"
+#include "tests/support/error_and_temp.h"
 
 namespace wafer {
 namespace {
 
-std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("wafer_test_" + name)).string();
-}
+using test::temp_path;
 
 // Runs `im` uninterrupted, and again dumped at `at` and resumed in a fresh engine: both must agree.
 void expect_resume_identical(const Image& im, uint64_t at, unsigned threads, const std::string& what) {

@@ -9,9 +9,12 @@
 #include "mapper/place/staircase.h"
 #include "mapper/search/search.h"
 #include "tests/mapper/mapper_test_support.h"
+#include "tests/support/error_and_temp.h"
 
 namespace wafer::mapper {
 namespace {
+
+using test::error_of;
 
 using testing::random_graph;
 using testing::random_inputs;
@@ -98,15 +101,6 @@ TEST(Search, ReplicasWhoseOutputsTurnSouth) {
   e->load(build_pipeline_image(g, p, x, batch));
   const auto y = run_pipeline(*e, g, p, batch).outputs;
   EXPECT_TRUE(compare_bits(y, ordered_fp32_forward(g, p, x, batch)).equal());
-}
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
 }
 
 TEST(Search, ForcedShapesAndReplicasAreHonouredOrRefused) {

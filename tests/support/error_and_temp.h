@@ -1,0 +1,27 @@
+// Two small things many suites need: the message of the wafer::Error a call throws, and a path in the
+// system's temporary folder.
+#pragma once
+#include <filesystem>
+#include <functional>
+#include <string>
+
+#include "host/model/error.h"
+
+namespace wafer::test {
+
+// The message of the wafer::Error f throws, or "(no error)".
+inline std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// <temp>/wafer_test_<name>.
+inline std::string temp_path(const std::string& name) {
+  return (std::filesystem::temp_directory_path() / ("wafer_test_" + name)).string();
+}
+
+}  // namespace wafer::test
