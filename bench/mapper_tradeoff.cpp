@@ -142,7 +142,7 @@ uint64_t one_sample_latency(const mapper::LayerGraph& g, const mapper::Plan& pla
   const BlockSplit rows{g.output_size(), last.lanes};
   const uint64_t limit = 4 * plan.latency + 100000;
   for (uint32_t l = 0; l < last.lanes; ++l) {
-    const uint32_t stream = mapper::output_stream_of_lane(l);
+    const uint32_t stream = mapper::output_stream_of_lane(plan, 0, l);
     if (engine->output(stream).size() >= rows.size(l)) continue;
     const RunResult r =
         engine->run({.max_cycles = limit, .output_stream = int32_t(stream), .output_count = rows.size(l)});

@@ -28,8 +28,15 @@ std::string plan_json(const LayerGraph& g, const Plan& p) {
   j["block"] = p.block;
   j["region"] = {{"width", p.extent_width}, {"height", p.extent_height}};
   j["pes"] = p.pes();
-  j["replicas"] = {{"count", p.replicas}, {"pitch_columns", p.replica_pitch}, {"outputs_turn_south", p.outputs_turn_south}};
+  j["replicas"] = {{"count", p.replicas},
+                   {"pitch_columns", p.replica_pitch},
+                   {"outputs_turn_south", p.outputs_turn_south()},
+                   {"outputs_corridor", p.output_route == OutputRoute::kCorridor},
+                   {"per_band", p.replicas_per_band},
+                   {"bands", p.bands()},
+                   {"band_pitch_rows", p.band_pitch}};
   j["predicted"] = {{"interval_cycles", p.interval},
+                    {"io_interval_cycles", p.io_interval},
                     {"latency_cycles", p.latency},
                     {"bottleneck_layer", p.bottleneck},
                     {"samples_per_second_at_850MHz", p.samples_per_second()}};  // all replicas
@@ -77,12 +84,22 @@ std::string plan_table(const LayerGraph& g, const Plan& p) {
     o << line;
   }
   std::snprintf(line, sizeof line,
-                "%zu layers x %u replica(s) on %llu PEs (a %ux%u region of the %ux%u grid, %.2f%%); %s\n"
-                "predicted: %llu cycles/sample per pipeline (layer %u is the bottleneck), latency %llu cycles, "
-                "%.3g samples/s at 850 MHz\n",
-                p.layers.size(), p.replicas, (unsigned long long)p.pes(), p.used_width(), p.extent_height, p.grid_width,
-                p.grid_height, 100.0 * double(p.pes()) / (double(p.grid_width) * p.grid_height), p.rule.c_str(),
-                (unsigned long long)p.interval, p.bottleneck, (unsigned long long)p.latency, p.samples_per_second());
+                "%zu layers x %u replica(s) on %llu PEs (a %ux%u region of the %ux%u grid, %.2f%%); %s\n",
+                p.layers.size(), p.replicas, (unsigned long long)p.pes(), p.used_width(), p.used_height(), p.grid_width,
+                p.grid_height, 100.0 * double(p.pes()) / (double(p.grid_width) * p.grid_height), p.rule.c_str());
+  o << line;
+  if (p.bands() > 1) {
+    std::snprintf(line, sizeof line,
+                  "bands: %u, of up to %u replica(s) each, %u rows apart; they share the edge ports, which allow one "
+                  "sample per %llu cycles per pipeline\n",
+                  p.bands(), p.replicas_per_band, p.band_pitch, (unsigned long long)p.io_interval);
+    o << line;
+  }
+  const std::string what =
+      p.io_bound() ? "the shared edge ports are the bottleneck" : "layer " + std::to_string(p.bottleneck) + " is the bottleneck";
+  std::snprintf(line, sizeof line,
+                "predicted: %llu cycles/sample per pipeline (%s), latency %llu cycles, %.3g samples/s at 850 MHz\n",
+                (unsigned long long)p.interval, what.c_str(), (unsigned long long)p.latency, p.samples_per_second());
   o << line;
   return o.str();
 }

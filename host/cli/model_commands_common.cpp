@@ -37,7 +37,9 @@ std::pair<uint32_t, std::pair<uint32_t, uint32_t>> parse_shape(const std::string
 
 std::string blend(const mapper::Plan& p) {
   std::ostringstream o;
-  o << p.replicas << " replica(s) x " << p.layers.size() << " layers, " << p.pes() << " PEs ("
+  o << p.replicas << " replica(s)";
+  if (p.bands() > 1) o << " in " << p.bands() << " bands";
+  o << " x " << p.layers.size() << " layers, " << p.pes() << " PEs ("
     << 100.0 * double(p.pes()) / (double(p.grid_width) * p.grid_height) << "% of the grid), " << p.interval
     << " cycles/sample per pipeline, " << p.samples_per_second() << " samples/s predicted; lanes per layer:";
   for (const auto& l : p.layers) o << " " << l.lanes;

@@ -140,7 +140,8 @@ static MachineState build_machine(const Image& im) {
     info.offset = s.in_data_pay.size(), info.length = st.payload.size();
     for (size_t i = 0; i < st.payload.size(); ++i) {
       s.in_data_pay.push_back(st.payload[i]);
-      s.in_data_meta.push_back(st.index.empty() ? uint32_t(i & 0xFFFFu) : st.index[i]);
+      // The meta word carries the wavelet's color (per-wavelet colors: InStream::colors).
+      s.in_data_meta.push_back((st.index.empty() ? uint32_t(i & 0xFFFFu) : st.index[i]) | (st.color_of(i) << 16));
     }
     s.in_info.push_back(info);
     s.in_names.push_back(st.name);

@@ -384,7 +384,7 @@ StallReport describe_stall(const MachineState& s, uint64_t cycle, uint64_t quiet
       r.waits.push_back("input stream '" + s.in_names[i] + "' has " +
                         std::to_string(st.length - s.in_pos[i]) + " wavelet(s) left for " +
                         pe_name(s, st.pe) + " port " + port_name(st.port) + " " +
-                        color_str(s, st.color));
+                        color_str(s, (s.in_data_meta[st.offset + s.in_pos[i]] >> 16) & 31u));
     }
   }
   return r;

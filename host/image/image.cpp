@@ -287,6 +287,13 @@ void Image::validate() const {
       throw Error(what + ": color " + std::to_string(s.color) + " does not exist (colors 0..23)");
     if (!s.index.empty() && s.index.size() != s.payload.size())
       throw Error(what + ": index and payload lengths differ");
+    if (!s.colors.empty() && s.colors.size() != s.payload.size())
+      throw Error(what + ": " + std::to_string(s.colors.size()) + " colors for " + std::to_string(s.payload.size()) +
+                  " wavelets");
+    for (size_t i = 0; i < s.colors.size(); ++i)
+      if (s.colors[i] >= kColors)
+        throw Error(what + ": wavelet " + std::to_string(i) + " has color " + std::to_string(s.colors[i]) +
+                    ", which does not exist (colors 0..23)");
   }
   for (const auto& s : out_streams) {
     const std::string what = "output stream '" + s.name + "'";

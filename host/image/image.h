@@ -64,6 +64,11 @@ struct InStream {  // host -> fabric through an edge PE's off-grid port, one wav
   uint32_t x = 0, y = 0, port = kWest, color = 0;
   std::vector<uint32_t> payload;
   std::vector<uint16_t> index;  // empty = 0, 1, 2, ...
+  // Per-wavelet colors (empty: every wavelet on `color`). A port multiplexes colors: the mapper feeds
+  // several bands of replicas through one north-edge port, each band on its own color (docs/mapper.md).
+  // The wavelets still go one per cycle, in order: one whose color's queue is full holds up the rest.
+  std::vector<uint8_t> colors;
+  uint32_t color_of(size_t i) const { return colors.empty() ? color : colors[i]; }
 };
 
 struct OutStream {  // fabric -> host: every wavelet the edge PE sends through the port
@@ -140,7 +145,7 @@ inline constexpr uint32_t port_bit(uint32_t port) {
 
 // Versioned binary image file (docs/image-format.md).
 // Version 2 adds output streams' `expect` and the source names; version 1 files still load.
-inline constexpr uint32_t kImageVersion = 2;
+inline constexpr uint32_t kImageVersion = 3;
 void save_image(const Image& image, const std::string& path);
 std::string image_bytes(const Image& image);  // the file's bytes, in memory
 Image load_image(const std::string& path);  // throws wafer::Error with the file and the offending field

@@ -143,8 +143,10 @@ std::string image_bytes(const Image& im) {
     w.str(s.name), w.u32(s.x), w.u32(s.y), w.u32(s.port), w.u32(s.color);
     w.u64(s.payload.size());
     w.bytes(s.payload.data(), s.payload.size() * 4);
-    w.u8(s.index.empty() ? 0 : 1);
+    // Flags: bit 0 an index table follows, bit 1 (version 3) a per-wavelet color table.
+    w.u8((s.index.empty() ? 0 : 1) | (s.colors.empty() ? 0 : 2));
     if (!s.index.empty()) w.bytes(s.index.data(), s.index.size() * 2);
+    if (!s.colors.empty()) w.bytes(s.colors.data(), s.colors.size());
   }
   w.u64(im.out_streams.size());
   for (const auto& s : im.out_streams)
@@ -183,9 +185,9 @@ Image load_image(const std::string& path) {
   if (memcmp(magic, kMagic, 8) != 0)
     throw Error(path + ": not a wafer image (bad magic; expected 'WAFERIMG')");
   const uint32_t version = r.u32("version");
-  if (version != 1 && version != kImageVersion) {
+  if (version < 1 || version > kImageVersion) {
     throw Error(path + ": image version " + std::to_string(version) +
-                " is not supported (this wafer reads versions 1 and " + std::to_string(kImageVersion) + ")");
+                " is not supported (this wafer reads versions 1 to " + std::to_string(kImageVersion) + ")");
   }
   Image im;
   im.width = r.u32("width");
@@ -227,9 +229,17 @@ Image load_image(const std::string& path) {
     s.color = r.u32("color");
     s.payload.resize(r.count("stream length", 4));
     r.bytes(s.payload.data(), s.payload.size() * 4, "stream payload");
-    if (r.u8("index flag")) {
+    const uint8_t flags = r.u8("stream flags");
+    if (flags & ~(version >= 3 ? 3u : 1u))
+      throw Error(path + ": corrupt image: input stream '" + s.name + "' has flags " + std::to_string(flags) +
+                  " at offset " + std::to_string(r.pos() - 1));
+    if (flags & 1) {
       s.index.resize(s.payload.size());
       r.bytes(s.index.data(), s.index.size() * 2, "stream index");
+    }
+    if (flags & 2) {
+      s.colors.resize(s.payload.size());
+      r.bytes(s.colors.data(), s.colors.size(), "stream colors");
     }
   }
   im.out_streams.resize(r.count("output stream count", 24));

@@ -111,16 +111,15 @@ void add_fc_layer(Image& im, const FcLayerSpec& fc, const FcFrame& l, uint32_t b
   }
 }
 
-void add_fc_input_streams(Image& im, const FcFrame& l, uint32_t inputs, const std::vector<float>& samples,
-                          uint32_t batch, const std::string& prefix, bool sparse) {
+std::vector<FcStreamWavelets> fc_input_wavelets(const FcFrame& l, uint32_t inputs, const std::vector<float>& samples,
+                                                uint32_t batch, bool sparse) {
   if (samples.size() != uint64_t(batch) * inputs)
     throw Error("fc input streams: " + std::to_string(samples.size()) + " values for " + std::to_string(batch) +
                 " samples of " + std::to_string(inputs));
   const BlockSplit cols{inputs, l.chain};
+  std::vector<FcStreamWavelets> out(l.chain);
   for (uint32_t c = 0; c < l.chain; ++c) {
-    InStream s;
-    s.name = prefix + "x" + std::to_string(c);
-    s.x = l.pe_x(0, c), s.y = l.pe_y(0, c), s.port = l.x_in_port(), s.color = l.x_color;
+    FcStreamWavelets& s = out[c];
     const uint32_t n = cols.size(c), j0 = cols.start(c);
     for (uint32_t b = 0; b < batch; ++b) {
       for (uint32_t j = 0; j < n; ++j) {
@@ -131,36 +130,115 @@ void add_fc_input_streams(Image& im, const FcFrame& l, uint32_t inputs, const st
       }
       if (sparse) s.payload.push_back(kFcSentinelBits), s.index.push_back(uint16_t(n));
     }
+  }
+  return out;
+}
+
+void add_fc_input_streams(Image& im, const FcFrame& l, uint32_t inputs, const std::vector<float>& samples,
+                          uint32_t batch, const std::string& prefix, bool sparse) {
+  std::vector<FcStreamWavelets> w = fc_input_wavelets(l, inputs, samples, batch, sparse);
+  for (uint32_t c = 0; c < l.chain; ++c) {
+    InStream s;
+    s.name = prefix + "x" + std::to_string(c);
+    s.x = l.pe_x(0, c), s.y = l.pe_y(0, c), s.port = l.x_in_port(), s.color = l.x_color;
+    s.payload = std::move(w[c].payload), s.index = std::move(w[c].index);
     im.add_in_stream(std::move(s));
   }
+}
+
+OutputPath fc_output_path(const FcFrame& l, uint32_t lane, OutputRoute route, uint32_t W, uint32_t H,
+                          uint32_t corridor_x) {
+  const uint32_t last = l.positions - 1, dir = l.chain_out_port();
+  const uint32_t px = l.pe_x(lane, last), py = l.pe_y(lane, last);
+  if (route == OutputRoute::kTurnSouth && dir != kEast)
+    throw Error("fc output path: only outputs that leave east can turn south");
+  if (route == OutputRoute::kCorridor && dir != kSouth)
+    throw Error("fc output path: only outputs that leave south can take a corridor");
+  auto off = [&](const std::string& what, uint32_t v) {
+    return Error("fc output path: lane " + std::to_string(lane) + "'s " + what + " " + std::to_string(v) +
+                 " is off the " + std::to_string(W) + "x" + std::to_string(H) + " grid");
+  };
+  OutputPath p;
+  if (route == OutputRoute::kTurnSouth) {
+    // East to column t, then south: upper lanes turn further east, so no PE carries two of the paths.
+    const uint32_t t = px + l.lanes - lane;
+    if (t >= W) throw off("turn column", t);
+    p.corners = {{px + 1, py}, {t, py}, {t, H - 1}};
+    p.port = {t, H - 1, kSouth};
+  } else if (route == OutputRoute::kCorridor) {
+    // South to row r, east to column c, south: lane 0 turns lowest and furthest west, so a lane's east
+    // run passes below the other lanes' first runs and ends west of their corridor columns.
+    const uint32_t r = py + l.lanes - lane, c = corridor_x + lane;
+    if (r >= H) throw off("turn row", r);
+    if (c >= W) throw off("corridor column", c);
+    if (c <= px)
+      throw Error("fc output path: lane " + std::to_string(lane) + "'s corridor column " + std::to_string(c) +
+                  " is not east of its chain (column " + std::to_string(px) + ")");
+    p.corners = {{px, py + 1}, {px, r}, {c, r}, {c, H - 1}};
+    p.port = {c, H - 1, kSouth};
+  } else if (dir == kEast) {
+    if (px + 1 < W) p.corners = {{px + 1, py}, {W - 1, py}};
+    p.port = {W - 1, py, kEast};
+  } else {
+    if (py + 1 < H) p.corners = {{px, py + 1}, {px, H - 1}};
+    p.port = {px, H - 1, kSouth};
+  }
+  // Corners that coincide (a run of length 0, e.g. a turn row right below the chain) are dropped.
+  p.corners.erase(std::unique(p.corners.begin(), p.corners.end()), p.corners.end());
+  return p;
+}
+
+namespace {
+
+uint32_t opposite_port(uint32_t d) {
+  return d ^ 2u;  // constants.h: directions are numbered so
+}
+
+}  // namespace
+
+std::vector<EdgePort> add_fc_output_routes(Image& im, const FcFrame& l, OutputRoute route, uint32_t corridor_x) {
+  const uint32_t color = l.output_color();
+  std::vector<EdgePort> ports;
+  for (uint32_t lane = 0; lane < l.lanes; ++lane) {
+    const OutputPath path = fc_output_path(l, lane, route, im.width, im.height, corridor_x);
+    // Walk the polyline: each PE receives from where the path came (at first the chain's end, beyond the
+    // chain_out side) and sends on toward the next corner, or off-grid at the last.
+    uint32_t rx = opposite_port(l.chain_out_port());
+    for (size_t k = 0; k < path.corners.size(); ++k) {
+      const auto [x, y] = path.corners[k];
+      if (k + 1 == path.corners.size()) {
+        im.route(Rect::pe(x, y), color, rx, port_bit(path.port.port));
+        break;
+      }
+      const auto [nx, ny] = path.corners[k + 1];
+      const uint32_t tx = nx > x ? kEast : nx < x ? kWest : ny > y ? kSouth : kNorth;
+      // The corner itself, then the straight run up to (not including) the next corner.
+      im.route(Rect::pe(x, y), color, rx, port_bit(tx));
+      const uint32_t len = (tx == kEast || tx == kWest) ? (nx > x ? nx - x : x - nx) : (ny > y ? ny - y : y - ny);
+      if (len > 1) {
+        const Rect run = tx == kEast   ? Rect{x + 1, y, len - 1, 1}
+                         : tx == kWest ? Rect{nx + 1, y, len - 1, 1}
+                         : tx == kSouth ? Rect{x, y + 1, 1, len - 1}
+                                        : Rect{x, ny + 1, 1, len - 1};
+        im.route(run, color, opposite_port(tx), port_bit(tx));
+      }
+      rx = opposite_port(tx);
+    }
+    ports.push_back(path.port);
+  }
+  return ports;
 }
 
 uint32_t add_fc_output_streams(Image& im, const FcFrame& l, uint32_t outputs, uint32_t batch, bool turn_south,
                                const std::string& prefix) {
   const BlockSplit rows{outputs, l.lanes};
-  const uint32_t last = l.positions - 1, dir = l.chain_out_port(), color = l.output_color();
-  if (turn_south && dir != kEast) throw Error("fc output streams: only outputs that leave east can turn south");
+  const std::vector<EdgePort> ports =
+      add_fc_output_routes(im, l, turn_south ? OutputRoute::kTurnSouth : OutputRoute::kStraight);
   const uint32_t first = uint32_t(im.out_streams.size());
   for (uint32_t lane = 0; lane < l.lanes; ++lane) {
-    const uint32_t px = l.pe_x(lane, last), py = l.pe_y(lane, last);
     OutStream o;
     o.name = prefix + "y" + std::to_string(lane);
-    if (turn_south) {
-      // East to column t, then south: upper lanes turn further east, so no PE carries two of the paths.
-      const uint32_t t = px + l.lanes - lane;
-      if (t >= im.width) throw Error("fc output streams: the turn column " + std::to_string(t) + " is off the grid");
-      if (t > px + 1) im.route({px + 1, py, t - px - 1, 1}, color, kWest, port_bit(kEast));
-      im.route(Rect::pe(t, py), color, kWest, port_bit(kSouth));
-      if (py + 1 < im.height) im.route({t, py + 1, 1, im.height - py - 1}, color, kNorth, port_bit(kSouth));
-      o.x = t, o.y = im.height - 1, o.port = kSouth;
-    } else {
-      // PEs between the chain end and the edge pass the color on (rx from the chain end's side).
-      if (dir == kEast && px + 1 < im.width) im.route({px + 1, py, im.width - px - 1, 1}, color, kWest, port_bit(kEast));
-      if (dir == kSouth && py + 1 < im.height) im.route({px, py + 1, 1, im.height - py - 1}, color, kNorth, port_bit(kSouth));
-      o.x = dir == kEast ? im.width - 1 : px;
-      o.y = dir == kSouth ? im.height - 1 : py;
-      o.port = dir;
-    }
+    o.x = ports[lane].x, o.y = ports[lane].y, o.port = ports[lane].port;
     o.capacity = uint64_t(std::max(batch, 1u)) * rows.size(lane);  // a stream needs room for one
     im.add_out_stream(std::move(o));
   }
@@ -168,11 +246,13 @@ uint32_t add_fc_output_streams(Image& im, const FcFrame& l, uint32_t outputs, ui
 }
 
 std::vector<float> fc_collect_outputs(const Engine& engine, const FcFrame& l, uint32_t outputs, uint32_t batch,
-                                      uint32_t first_stream) {
+                                      uint32_t first_stream, int32_t color) {
   const BlockSplit rows{outputs, l.lanes};
   std::vector<float> y(uint64_t(batch) * outputs);
   for (uint32_t lane = 0; lane < l.lanes; ++lane) {
-    const std::vector<Wavelet> out = engine.output(first_stream + lane);
+    std::vector<Wavelet> out = engine.output(first_stream + lane);
+    if (color >= 0)
+      std::erase_if(out, [&](const Wavelet& w) { return ((w.meta >> 16) & 31u) != uint32_t(color); });
     const uint32_t m = rows.size(lane);
     if (out.size() != uint64_t(batch) * m)
       throw Error("output lane " + std::to_string(lane) + " (stream y" + std::to_string(lane) + ") holds " +

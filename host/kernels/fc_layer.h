@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "host/engine/engine.h"
@@ -61,22 +62,58 @@ struct FcLayerSpec {
 // `batch` is the number of samples the image will stream (the ReLU epilogue counts them).
 void add_fc_layer(Image& image, const FcLayerSpec& layer, const FcFrame& frame, uint32_t batch);
 
+// The wavelets of one input stream: payload and index, one entry per wavelet.
+struct FcStreamWavelets {
+  std::vector<uint32_t> payload;
+  std::vector<uint16_t> index;
+};
+// What add_fc_input_streams puts in each chain position's stream (see there), without adding it.
+std::vector<FcStreamWavelets> fc_input_wavelets(const FcFrame& frame, uint32_t inputs, const std::vector<float>& samples,
+                                                uint32_t batch, bool sparse = false);
+
 // One input stream per chain position at lane 0's off-grid side (the frame must touch that edge),
 // named prefix + "x<c>", carrying `batch` samples of `inputs` values each (sample-major), index j for
 // element j.
 // sparse: zeros are left out (the host's side of skip-zeros) and each sample ends with the sentinel.
 void add_fc_input_streams(Image& image, const FcFrame& frame, uint32_t inputs, const std::vector<float>& samples,
                           uint32_t batch, const std::string& prefix = "", bool sparse = false);
-// One output stream per lane (prefix + "y<l>", in lane order) at the grid's edge beyond the chain's end;
-// PEs in between pass the output color on. turn_south (frames whose outputs leave east only): lane l's
-// outputs go K - l columns east of the chain's end, then south to the grid's south edge, so the region
-// east of the layer stays free (the paths of different lanes never cross). Returns lane 0's stream index.
+// How a layer's outputs reach the grid's edge, lane by lane, from the PE after the chain's end:
+//   kStraight:  straight on to the edge the chain points at;
+//   kTurnSouth: (outputs that leave east) east to column K - l past the chain's end, then south to the
+//               south edge, so the region east of the layer stays free;
+//   kCorridor:  (outputs that leave south) south to row K - l past the chain's end, east to column
+//               corridor_x + l, then south to the south edge: the paths leave the layer's own columns, so
+//               traffic from above (the mapper's bands) never shares a link with the layer's reduction.
+// In both turning routes the paths of different lanes never meet, so one color serves every lane.
+enum class OutputRoute { kStraight, kTurnSouth, kCorridor };
+
+struct EdgePort {
+  uint32_t x = 0, y = 0, port = 0;
+  bool operator==(const EdgePort&) const = default;
+};
+// Lane l's output path: its corner PEs in order (the first is the PE after the chain's end, the last at the
+// grid's edge; every PE on the straight segments between them passes the output color on) and the off-grid
+// port it leaves through. No corners when the chain ends at the edge. Throws when the path leaves the grid.
+struct OutputPath {
+  std::vector<std::pair<uint32_t, uint32_t>> corners;
+  EdgePort port;
+};
+OutputPath fc_output_path(const FcFrame& frame, uint32_t lane, OutputRoute route, uint32_t grid_width,
+                          uint32_t grid_height, uint32_t corridor_x = 0);
+
+// The routes along those paths, without the streams: lane by lane, the port where the lane's outputs
+// leave. Frames that leave several layers' outputs at one port (the mapper's bands) give each its own color.
+std::vector<EdgePort> add_fc_output_routes(Image& image, const FcFrame& frame, OutputRoute route = OutputRoute::kStraight,
+                                           uint32_t corridor_x = 0);
+
+// One output stream per lane (prefix + "y<l>", in lane order) at the end of its path (kStraight or
+// kTurnSouth). Returns lane 0's stream index.
 uint32_t add_fc_output_streams(Image& image, const FcFrame& frame, uint32_t outputs, uint32_t batch,
                                bool turn_south = false, const std::string& prefix = "");
 
 // The batch x M outputs from those streams after a run; throws naming the lane and sample when something
-// is missing or out of order.
+// is missing or out of order. color >= 0: only the wavelets of that color count (streams shared by frames).
 std::vector<float> fc_collect_outputs(const Engine& engine, const FcFrame& frame, uint32_t outputs, uint32_t batch,
-                                      uint32_t first_stream);
+                                      uint32_t first_stream, int32_t color = -1);
 
 }  // namespace wafer

@@ -798,15 +798,16 @@ WAFER_HD inline bool step_in_stream(const View& m, uint32_t i, uint64_t t, bool*
   const uint32_t last = m.in_sent_last[i];
   uint32_t sent = 0;
   if (pos < s.length) {
-    const uint32_t queued =
-        count_of(m.occ[uint64_t(prev) * m.n + s.pe], s.color) + (last == s.color + 1 ? 1u : 0u);
+    // Each wavelet carries its own color in its meta word (a port can multiplex colors, InStream::colors).
+    const uint32_t meta = m.in_data_meta[s.offset + pos];
+    const uint32_t color = (meta >> 16) & 31u;
+    const uint32_t queued = count_of(m.occ[uint64_t(prev) * m.n + s.pe], color) + (last == color + 1 ? 1u : 0u);
     if (queued < uint32_t(kQueueDepth)) {
       const uint64_t at = uint64_t(next) * m.edge_slots() + s.slot;
       m.edge_in_pay[at] = m.in_data_pay[s.offset + pos];
-      m.edge_in_meta[at] =
-          kLinkValid | (s.color << 16) | (m.in_data_meta[s.offset + pos] & (0xFFFFu | kMetaCtrl));
+      m.edge_in_meta[at] = kLinkValid | (color << 16) | (meta & (0xFFFFu | kMetaCtrl));
       m.in_pos[i] = pos + 1;
-      sent = s.color + 1;
+      sent = color + 1;
       *progress = true;
     }
   }

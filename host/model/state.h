@@ -121,7 +121,7 @@ struct KernelInfo {
 struct InStreamInfo {
   uint32_t pe;    // edge PE
   uint32_t port;  // off-grid direction at that PE
-  uint32_t color;
+  uint32_t color;   // the stream's color; each wavelet's own is in its meta word (in_data_meta)
   uint32_t slot;    // edge slot (see edge_slot)
   uint64_t offset;  // first wavelet in in_data_*
   uint64_t length;
@@ -160,7 +160,7 @@ struct MachineView {
   uint32_t in_count = 0, out_count = 0;
   const InStreamInfo* in_info = nullptr;
   const uint32_t* in_data_pay = nullptr;
-  const uint32_t* in_data_meta = nullptr;  // index | ctrl
+  const uint32_t* in_data_meta = nullptr;  // index | color << 16 | ctrl
   uint64_t* in_pos = nullptr;              // next wavelet to inject
   uint32_t* in_sent_last = nullptr;        // color + 1 injected last cycle, 0 if none
   const OutStreamInfo* out_info = nullptr;

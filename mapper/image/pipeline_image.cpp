@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "host/kernels/block_split.h"
 #include "host/model/error.h"
 
 namespace wafer::mapper {
@@ -9,6 +10,16 @@ namespace wafer::mapper {
 uint32_t replica_batch(uint32_t batch, uint32_t replicas, uint32_t r) {
   return batch > r ? (batch - r + replicas - 1) / replicas : 0;
 }
+
+namespace {
+
+// Stream name prefix of replica r's streams, or, with bands, of the streams position j's replicas share.
+std::string stream_prefix(const Plan& plan, uint32_t r) {
+  if (plan.replicas == 1) return "";
+  return plan.bands() > 1 ? "p" + std::to_string(plan.position_of(r)) + "." : "r" + std::to_string(r) + ".";
+}
+
+}  // namespace
 
 Image build_pipeline_image(const LayerGraph& g, const Plan& plan, const std::vector<double>& inputs,
                            uint32_t batch) {
@@ -19,11 +30,13 @@ Image build_pipeline_image(const LayerGraph& g, const Plan& plan, const std::vec
                 std::to_string(batch) + " samples of " + std::to_string(g.input_size()));
   Image im;
   im.width = plan.grid_width, im.height = plan.grid_height;
-  const uint32_t R = plan.replicas, N = g.input_size();
+  const uint32_t R = plan.replicas, N = g.input_size(), last = uint32_t(g.layers.size() - 1);
+  const uint32_t per_band = plan.replicas_per_band, M = g.output_size();
+  const BlockSplit out_rows{M, plan.layers.back().lanes};
   for (uint32_t r = 0; r < R; ++r) {
     const uint32_t samples = inputs.empty() ? 0 : replica_batch(batch, R, r);
     const std::string prefix = R > 1 ? "r" + std::to_string(r) + "." : "";
-    for (size_t i = 0; i < g.layers.size(); ++i) {
+    for (uint32_t i = 0; i <= last; ++i) {
       const FcLayer& fc = g.layers[i];
       FcLayerSpec spec;
       spec.name = prefix + "fc" + std::to_string(i);
@@ -32,27 +45,80 @@ Image build_pipeline_image(const LayerGraph& g, const Plan& plan, const std::vec
       // The model's float64 values rounded to fp32, the wafer's arithmetic.
       spec.weight = [&fc](uint32_t row, uint32_t c) { return float(fc.weight[uint64_t(row) * fc.in + c]); };
       spec.bias = [&fc](uint32_t row) { return float(fc.bias[row]); };
-      add_fc_layer(im, spec, plan.layer_of_replica(uint32_t(i), r), samples);
+      add_fc_layer(im, spec, plan.layer_of_replica(i, r), samples);
     }
-    // Samples r, r + R, r + 2R, ... go to replica r.
-    std::vector<float> x;
-    x.reserve(uint64_t(samples) * N);
-    for (uint32_t s = r; s < batch && samples; s += R)
-      for (uint32_t j = 0; j < N; ++j) x.push_back(float(inputs[uint64_t(s) * N + j]));
-    add_fc_input_streams(im, plan.layer_of_replica(0, r), N, x, samples, prefix, g.sparse_in(0));
-    add_fc_output_streams(im, plan.layer_of_replica(uint32_t(g.layers.size() - 1), r), g.output_size(), samples,
-                          plan.outputs_turn_south, prefix);
+    // A lower band's x passes straight down through the bands above, on the band's own x color.
+    const LayerPlan l0 = plan.layer_of_replica(0, r);
+    if (l0.y > 0)
+      for (uint32_t c = 0; c < l0.chain; ++c) im.route({l0.pe_x(0, c), 0, 1, l0.y}, l0.x_color, kNorth, port_bit(kSouth));
+  }
+  // Streams, per position in a band: the replicas there (one per band) share the north ports of layer 0's
+  // chain positions and the edge ports their outputs reach.
+  for (uint32_t j = 0; j < std::min(R, per_band); ++j) {
+    std::vector<std::vector<FcStreamWavelets>> band_x;  // per band at this position: per chain position
+    std::vector<uint32_t> band_color;
+    std::vector<EdgePort> ports;
+    uint64_t out_samples = 0;
+    for (uint32_t r = j; r < R; r += per_band) {
+      const uint32_t samples = inputs.empty() ? 0 : replica_batch(batch, R, r);
+      // Samples r, r + R, r + 2R, ... go to replica r.
+      std::vector<float> x;
+      x.reserve(uint64_t(samples) * N);
+      for (uint32_t s = r; s < batch && samples; s += R)
+        for (uint32_t k = 0; k < N; ++k) x.push_back(float(inputs[uint64_t(s) * N + k]));
+      const LayerPlan l0 = plan.layer_of_replica(0, r);
+      band_x.push_back(fc_input_wavelets(l0, N, x, samples, g.sparse_in(0)));
+      band_color.push_back(l0.x_color);
+      const std::vector<EdgePort> p = add_fc_output_routes(im, plan.layer_of_replica(last, r), plan.output_route,
+                                                             plan.corridor_x(r));
+      if (!ports.empty() && p != ports)
+        throw Error("pipeline image: replica " + std::to_string(r) + "'s outputs leave through other ports than band 0's");
+      ports = p;
+      out_samples += samples;
+    }
+    const LayerPlan top = plan.layer_of_replica(0, j);
+    const std::string prefix = stream_prefix(plan, j);
+    for (uint32_t c = 0; c < top.chain; ++c) {
+      // The bands' wavelets interleaved one by one, so that every band is fed at the same pace: a band
+      // whose queue is full holds the port, and with whole samples in turn the others would wait for it.
+      InStream s;
+      s.name = prefix + "x" + std::to_string(c);
+      s.x = top.pe_x(0, c), s.y = top.pe_y(0, c), s.port = top.x_in_port(), s.color = top.x_color;
+      std::vector<size_t> at(band_x.size(), 0);
+      for (bool more = true; more;) {
+        more = false;
+        for (size_t b = 0; b < band_x.size(); ++b) {
+          const FcStreamWavelets& w = band_x[b][c];
+          if (at[b] == w.payload.size()) continue;
+          s.payload.push_back(w.payload[at[b]]), s.index.push_back(w.index[at[b]]);
+          if (band_x.size() > 1) s.colors.push_back(uint8_t(band_color[b]));
+          ++at[b];
+          more = true;
+        }
+      }
+      im.add_in_stream(std::move(s));
+    }
+    for (uint32_t lane = 0; lane < ports.size(); ++lane) {
+      OutStream o;
+      o.name = prefix + "y" + std::to_string(lane);
+      o.x = ports[lane].x, o.y = ports[lane].y, o.port = ports[lane].port;
+      o.capacity = std::max<uint64_t>(out_samples, 1) * out_rows.size(lane);  // a stream needs room for one
+      im.add_out_stream(std::move(o));
+    }
   }
   return im;
 }
 
 std::vector<float> collect_outputs(const Engine& engine, const LayerGraph& g, const Plan& plan, uint32_t batch) {
   const uint32_t R = plan.replicas, M = g.output_size(), lanes = plan.layers.back().lanes;
+  const uint32_t last = uint32_t(g.layers.size() - 1);
   std::vector<float> y(uint64_t(batch) * M);
   for (uint32_t r = 0; r < R; ++r) {
     const uint32_t samples = replica_batch(batch, R, r);
-    const std::vector<float> part = fc_collect_outputs(
-        engine, plan.layer_of_replica(uint32_t(g.layers.size() - 1), r), M, samples, r * lanes);
+    const LayerPlan l = plan.layer_of_replica(last, r);
+    const std::vector<float> part =
+        fc_collect_outputs(engine, l, M, samples, output_stream_of_lane(plan, r, 0),
+                           plan.bands() > 1 ? int32_t(l.output_color()) : -1);
     for (uint32_t k = 0; k < samples; ++k)
       std::copy(part.begin() + uint64_t(k) * M, part.begin() + uint64_t(k + 1) * M,
                 y.begin() + uint64_t(r + k * R) * M);

@@ -1,7 +1,7 @@
 // Plan + layer graph (+ an optional batch of inputs) -> an ordinary Image: the FC kernels per layer and
 // chain role, each PE's block of W (fp32), registers, descriptors, routes, and the host streams (one
 // input stream per chain position of layer 0 on the north edge, one output stream per lane of the last
-// layer on the edge its outputs are routed to).
+// layer on the edge its outputs are routed to; with bands of replicas, those of one position share them).
 #pragma once
 #include <cstdint>
 #include <vector>
@@ -27,10 +27,11 @@ std::vector<float> collect_outputs(const Engine& engine, const LayerGraph& graph
 // Samples replica r of R gets from a batch (sample s goes to replica s mod R).
 uint32_t replica_batch(uint32_t batch, uint32_t replicas, uint32_t r);
 
-// Index of the output stream that carries lane l of replica 0's last layer (streams are added replica by
-// replica, in lane order).
-inline uint32_t output_stream_of_lane(uint32_t lane) {
-  return lane;
+// Index of the output stream that carries lane l of replica r's last layer. Streams are added position by
+// position in a band, in lane order; with bands, the replicas at one position share theirs (each band's
+// outputs on its own color, Plan::band_colors).
+inline uint32_t output_stream_of_lane(const Plan& plan, uint32_t replica, uint32_t lane) {
+  return plan.position_of(replica) * plan.layers.back().lanes + lane;
 }
 
 }  // namespace wafer::mapper

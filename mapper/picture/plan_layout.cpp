@@ -180,37 +180,38 @@ void check_inside(const Plan& p, const Rect& r, const std::string& what) {
                 to_str(p.grid_height) + " grid");
 }
 
-// The last layer's output paths of one replica, as add_fc_output_streams routes them (fc_layer.h): from
-// the chain's end straight on to the grid's edge, or with outputs_turn_south east K - l columns and then
-// south. Also their extent (which every PE of is on some lane's path).
+// The last layer's output paths of one replica, as the image routes them (fc_output_path), in the
+// picture's half-PE units (2x + 1 is a PE's centre, 2x its west edge); also their extent. With bands, a
+// band's paths are drawn down to the next band only: below, they pass through the lower bands' regions
+// on colors of their own, and the lowest band's paths carry on to the edge in the same columns.
 std::vector<LanePath> output_paths(const Plan& p, uint32_t replica, Rect& extent) {
   const LayerPlan l = p.layer_of_replica(uint32_t(p.layers.size() - 1), replica);
-  const uint32_t W = p.grid_width, H = p.grid_height, last = l.positions - 1;
-  const bool east = l.lanes_are_rows, turn = east && p.outputs_turn_south;
+  const uint32_t W = p.grid_width;
+  const uint32_t band = p.band_of(replica);
+  const uint32_t H = band + 1 < p.bands() ? (band + 1) * p.band_pitch : p.grid_height;  // rows drawn
   std::vector<LanePath> paths;
   uint32_t x0 = UINT32_MAX, y0 = UINT32_MAX, x1 = 0, y1 = 0;  // extent, inclusive
-  auto cover = [&](uint32_t ax, uint32_t ay, uint32_t bx, uint32_t by) {
-    x0 = std::min(x0, ax), y0 = std::min(y0, ay), x1 = std::max(x1, bx), y1 = std::max(y1, by);
-  };
   for (uint32_t lane = 0; lane < l.lanes; ++lane) {
-    const uint32_t px = l.pe_x(lane, last), py = l.pe_y(lane, last);
-    LanePath path;
-    if (turn) {
-      const uint32_t t = px + l.lanes - lane;
-      if (t >= W)
-        throw Error("plan picture: replica " + to_str(replica) + " lane " + to_str(lane) +
-                    " turns south at column " + to_str(t) + ", off the " + to_str(W) + "-column grid");
-      path.points = {{2 * (px + 1), 2 * py + 1}, {2 * t + 1, 2 * py + 1}, {2 * t + 1, 2 * H}};
-      cover(px + 1, py, t, H - 1);
-    } else if (east && px + 1 < W) {
-      path.points = {{2 * (px + 1), 2 * py + 1}, {2 * W, 2 * py + 1}};
-      cover(px + 1, py, W - 1, py);
-    } else if (!east && py + 1 < H) {
-      path.points = {{2 * px + 1, 2 * (py + 1)}, {2 * px + 1, 2 * H}};
-      cover(px, py + 1, px, H - 1);
-    } else {
-      continue;  // the chain ends at the grid's edge: the output stream is right there
+    OutputPath op;
+    try {
+      op = fc_output_path(l, lane, p.output_route, W, p.grid_height, p.corridor_x(replica));
+      for (auto& [x, y] : op.corners) y = std::min(y, H - 1);  // the last run, cut at the next band
+      op.corners.erase(std::unique(op.corners.begin(), op.corners.end()), op.corners.end());
+    } catch (const Error& e) {
+      throw Error("plan picture: replica " + to_str(replica) + ": " + e.what());
     }
+    if (op.corners.empty()) continue;  // the chain ends at the grid's edge: the output stream is right there
+    LanePath path;
+    // From the chain end's edge into the first PE, through each corner's centre, out over the grid's edge.
+    const auto [fx, fy] = op.corners.front();
+    const bool from_west = l.chain_out_port() == kEast;
+    path.points.push_back(from_west ? std::pair{2 * fx, 2 * fy + 1} : std::pair{2 * fx + 1, 2 * fy});
+    for (const auto& [x, y] : op.corners) {
+      path.points.push_back({2 * x + 1, 2 * y + 1});
+      x0 = std::min(x0, x), y0 = std::min(y0, y), x1 = std::max(x1, x), y1 = std::max(y1, y);
+    }
+    const auto [lx, ly] = op.corners.back();
+    path.points.back() = op.port.port == kEast ? std::pair{2 * W, 2 * ly + 1} : std::pair{2 * lx + 1, 2 * H};
     paths.push_back(std::move(path));
   }
   if (!paths.empty()) extent = {x0, y0, x1 - x0 + 1, y1 - y0 + 1};
@@ -283,7 +284,7 @@ PlanLayout layout_plan(const LayerGraph& g, const Plan& p, const PictureOptions&
       reg.region.colour = plan_output_colour(last);
       reg.region.tooltip = "outputs of L" + to_str(last) + (p.replicas > 1 ? " replica " + to_str(r) : "") +
                            ": " + to_str(l.lanes) + " lane(s) passed on to the grid's " +
-                           (l.lanes_are_rows && !p.outputs_turn_south ? "east" : "south") + " edge";
+                           (l.lanes_are_rows && !p.outputs_turn_south() ? "east" : "south") + " edge";
       reg.box = box_of(reg.region.pes);
       out.regions.push_back(std::move(reg));
       any_outputs = true;

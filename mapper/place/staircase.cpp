@@ -6,6 +6,7 @@
 #include "host/model/constants.h"
 #include "host/model/error.h"
 #include "host/kernels/fc_kernel.h"
+#include "mapper/cost/io.h"
 #include "mapper/cost/latency.h"
 
 namespace wafer::mapper {
@@ -38,9 +39,26 @@ double Plan::samples_per_second() const {
   return interval ? replicas * kClockHz / double(interval) : 0.0;
 }
 
+BandColors band_colors(const Plan& p, uint32_t band) {
+  const uint32_t B = p.bands();
+  if (band >= B) throw Error("plan: band " + std::to_string(band) + " of " + std::to_string(B));
+  if (B > kMaxBands) throw Error("plan: " + std::to_string(B) + " bands; the colors allow " + std::to_string(kMaxBands));
+  BandColors c;
+  c.in = band == 0 ? p.layers.front().x_color : 3 + (band - 1);
+  c.exit = band + 1 == B ? p.layers.back().output_color() : 3 + (B - 1) + band;
+  return c;
+}
+
 LayerPlan Plan::layer_of_replica(uint32_t layer, uint32_t replica) const {
   LayerPlan l = layers.at(layer);
-  l.x += replica * replica_pitch;
+  if (replica >= replicas) throw Error("plan: replica " + std::to_string(replica) + " of " + std::to_string(replicas));
+  l.x += position_of(replica) * replica_pitch;
+  l.y += band_of(replica) * band_pitch;
+  if (bands() > 1) {
+    const BandColors c = band_colors(*this, band_of(replica));
+    if (layer == 0) l.x_color = c.in;  // its reduce colors stay those of band 0, other than c.in
+    if (layer + 1 == layers.size()) l.reduce_colors[(l.positions - 1) % 2] = c.exit;
+  }
   return l;
 }
 
@@ -81,10 +99,24 @@ Plan staircase_for_shapes(const LayerGraph& g, uint32_t grid_width, uint32_t gri
   }
   plan.replicas = std::max(replicas, 1u);
   const LayerPlan& last = plan.layers.back();
-  plan.outputs_turn_south = plan.replicas > 1 && last.lanes_are_rows;
-  plan.replica_pitch = plan.extent_width + (plan.outputs_turn_south ? last.lanes : 0);
+  // Bands: as many replicas side by side as the grid's width holds, the rest in bands below.
+  auto lay_out = [&](OutputRoute route) {
+    const bool turns = route != OutputRoute::kStraight;
+    plan.output_route = route;
+    plan.replica_pitch = plan.extent_width + (turns ? last.lanes : 0);
+    plan.band_pitch = plan.extent_height + (route == OutputRoute::kCorridor ? last.lanes : 0);
+    plan.replicas_per_band = std::max(1u, std::min(plan.replicas, grid_width / std::max(plan.replica_pitch, 1u)));
+  };
+  lay_out(plan.replicas > 1 && last.lanes_are_rows ? OutputRoute::kTurnSouth : OutputRoute::kStraight);
+  if (plan.bands() > 1 && !last.lanes_are_rows) lay_out(OutputRoute::kCorridor);
+  set_io_interval(g, plan);
   if (with_latency) predict_latency(g, plan);
   return plan;
+}
+
+void set_io_interval(const LayerGraph& g, Plan& plan) {
+  plan.io_interval = io_interval(g, plan, plan.bands());
+  plan.interval = std::max(plan.layers.at(plan.bottleneck).cost.interval, plan.io_interval);
 }
 
 Plan staircase_for_block(const LayerGraph& g, uint32_t grid_width, uint32_t grid_height, uint32_t block) {

@@ -27,10 +27,14 @@ Plan place_staircase(const LayerGraph& graph, uint32_t grid_width, uint32_t grid
                      const PlacementOptions& options = {});
 
 // The staircase with given shapes (no fit check): layer 0 has chain0 chain positions, layer l lanes[l]
-// lanes (and C_{l+1} = lanes[l]); `replicas` copies side by side.
+// lanes (and C_{l+1} = lanes[l]); `replicas` copies, as many side by side as the grid's width holds, the
+// rest in bands below (Plan).
 // with_latency = false skips the latency walk (O(lanes x chain) per layer), for the search's inner loop.
 Plan staircase_for_shapes(const LayerGraph& graph, uint32_t grid_width, uint32_t grid_height, uint32_t chain0,
                           const std::vector<uint32_t>& lanes, uint32_t replicas, bool with_latency = true);
+// Sets plan.io_interval for its bands and the interval to the larger of it and the slowest layer's; call
+// after changing replicas or replicas_per_band.
+void set_io_interval(const LayerGraph& graph, Plan& plan);
 // The uniform rule's staircase for a given b (no fit check).
 Plan staircase_for_block(const LayerGraph& graph, uint32_t grid_width, uint32_t grid_height, uint32_t block);
 

@@ -66,12 +66,20 @@ PipelineRun run_pipeline(Engine& engine, const LayerGraph& g, const Plan& plan, 
   const uint32_t m0 = rows.size(0);
   const auto t0 = std::chrono::steady_clock::now();
   // Completions are timed on replica 0 (every replica runs the same pipeline on its share of the batch).
+  // With bands, replica 0's first output stream also carries the outputs of the replicas below it (one per
+  // band, fed at the same pace): sample s counts as done when every band there has sent its s-th.
   const uint32_t timed = replica_batch(batch, plan.replicas, 0);
+  auto outputs_by_round = [&](uint32_t s) {
+    uint64_t n = 0;
+    for (uint32_t r = 0; r < plan.replicas; r += plan.replicas_per_band)
+      n += uint64_t(std::min(s + 1, replica_batch(batch, plan.replicas, r))) * m0;
+    return n;
+  };
   for (uint32_t s = 0; s < timed; ++s) {
     const uint64_t left = limit > engine.cycle() ? limit - engine.cycle() : 0;
     const RunResult r = engine.run({.max_cycles = left,
-                                    .output_stream = int32_t(output_stream_of_lane(0)),
-                                    .output_count = uint64_t(s + 1) * m0,
+                                    .output_stream = int32_t(output_stream_of_lane(plan, 0, 0)),
+                                    .output_count = outputs_by_round(s),
                                     .watchdog_cycles = options.watchdog_cycles});
     check(r, StopReason::kOutputs, limit);
     run.sample_done.push_back(engine.cycle());

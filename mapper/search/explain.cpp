@@ -9,13 +9,14 @@ std::string explain_text(const LayerGraph& g, const SearchResult& r, std::option
   std::ostringstream o;
   char line[512];
   o << "network blends weighed (" << r.blends_weighed << " distinct staircases on the target ladder; a few shown):\n";
-  std::snprintf(line, sizeof line, "  %8s %8s %9s %11s %9s %12s  %s\n", "target", "interval", "replicas", "region",
-                "PEs", "samples/s", "verdict");
+  std::snprintf(line, sizeof line, "  %8s %8s %9s %6s %11s %9s %12s  %s\n", "target", "interval", "replicas", "bands",
+                "region", "PEs", "samples/s", "verdict");
   o << line;
   for (const BlendAlternative& b : r.blends) {
-    const std::string region = std::to_string(b.plan.used_width()) + "x" + std::to_string(b.plan.extent_height);
-    std::snprintf(line, sizeof line, "  %8llu %8llu %9u %11s %9llu %12.4g  %s\n", (unsigned long long)b.target,
-                  (unsigned long long)b.plan.interval, b.plan.replicas, region.c_str(), (unsigned long long)b.plan.pes(),
+    const std::string region = std::to_string(b.plan.used_width()) + "x" + std::to_string(b.plan.used_height());
+    std::snprintf(line, sizeof line, "  %8llu %8llu %9u %6u %11s %9llu %12.4g  %s\n", (unsigned long long)b.target,
+                  (unsigned long long)b.plan.interval, b.plan.replicas, b.plan.bands(), region.c_str(),
+                  (unsigned long long)b.plan.pes(),
                   b.plan.samples_per_second(), b.verdict.c_str());
     o << line;
   }

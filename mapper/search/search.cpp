@@ -93,18 +93,46 @@ std::optional<Shapes> shapes_for_target(const LayerGraph& g, uint64_t T, const S
   return s;
 }
 
-// Replicas that fit side by side (a replica's pitch grows when its outputs must turn south).
-uint32_t replicas_that_fit(const Plan& one, uint32_t grid_width, uint32_t grid_height) {
-  if (one.extent_height > grid_height || one.extent_width > grid_width) return 0;
+// Replicas that fit in b bands (0 when not even one): side by side along a band (a replica's pitch grows
+// by the last layer's lanes when its outputs turn south, or take a corridor, Plan::output_route), bands one
+// under another, at most kMaxBands (each band below the first needs two colors of its own).
+uint32_t replicas_that_fit(const Plan& one, uint32_t W, uint32_t H, uint32_t bands) {
+  if (one.extent_height > H || one.extent_width > W || bands > kMaxBands) return 0;
   const LayerPlan& last = one.layers.back();
-  const uint32_t pitch = one.extent_width + (last.lanes_are_rows ? last.lanes : 0);
-  return std::max(1u, grid_width / pitch);
+  if (bands == 1) {
+    const uint32_t per_band = W / (one.extent_width + (last.lanes_are_rows ? last.lanes : 0));
+    return std::max(1u, per_band);  // a single replica sends its outputs straight on
+  }
+  const uint32_t pitch = one.extent_width + last.lanes;
+  const uint32_t band_pitch = one.extent_height + (last.lanes_are_rows ? 0 : last.lanes);
+  const uint32_t height = (bands - 1) * band_pitch + one.extent_height + (last.lanes_are_rows ? 0 : last.lanes);
+  if (height > H || pitch > W) return 0;
+  return (W / pitch) * bands;
+}
+
+// The replica count to weigh for a staircase: forced, or the best of one band, two bands, ... (more bands
+// share the edge ports, cost/io.h, so more is not always faster), at most max_replicas.
+Plan best_replicas(const LayerGraph& g, uint32_t W, uint32_t H, const Shapes& s, const Plan& one, const SearchOptions& o) {
+  if (o.replicas) return staircase_for_shapes(g, W, H, s.chain0, s.lanes, o.replicas, false);
+  std::optional<Plan> best;
+  for (uint32_t b = 1; b <= kMaxBands; ++b) {
+    uint32_t R = replicas_that_fit(one, W, H, b);
+    if (R == 0) break;
+    if (o.max_replicas) R = std::min(R, o.max_replicas);
+    Plan p = staircase_for_shapes(g, W, H, s.chain0, s.lanes, R, false);
+    if (!best || p.samples_per_second() > best->samples_per_second() * (1 + 1e-12)) best = std::move(p);
+    if (o.max_replicas && R == o.max_replicas) break;
+  }
+  return best ? *best : staircase_for_shapes(g, W, H, s.chain0, s.lanes, 1, false);
 }
 
 std::string plan_summary(const Plan& p) {
   std::ostringstream o;
-  o << p.replicas << " replica(s) of a " << p.extent_width << "x" << p.extent_height
-    << " staircase, interval " << p.interval << " cycles, " << p.pes() << " PEs";
+  o << p.replicas << " replica(s)";
+  if (p.bands() > 1) o << " in " << p.bands() << " bands";
+  o << " of a " << p.extent_width << "x" << p.extent_height << " staircase, interval " << p.interval << " cycles";
+  if (p.io_bound()) o << " (the shared edge ports' bound)";
+  o << ", " << p.pes() << " PEs";
   return o.str();
 }
 
@@ -170,14 +198,16 @@ SearchResult search_impl(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
         smallest = one;
       BlendAlternative alt;
       alt.target = T;
-      const uint32_t fit = replicas_that_fit(one, W, H);
-      const uint32_t R = o.replicas ? o.replicas : std::max(o.max_replicas ? std::min(fit, o.max_replicas) : fit, 1u);
-      alt.plan = staircase_for_shapes(g, W, H, s->chain0, s->lanes, R, false);
-      alt.fits = fit > 0 && alt.plan.used_width() <= W && alt.plan.extent_height <= H;
+      alt.plan = best_replicas(g, W, H, *s, one, o);
+      alt.fits = alt.plan.extent_width <= W && alt.plan.extent_height <= H && alt.plan.used_width() <= W &&
+                 alt.plan.used_height() <= H && alt.plan.bands() <= kMaxBands;
       if (!alt.fits) {
         std::ostringstream why;
-        why << "does not fit: needs " << alt.plan.used_width() << "x" << alt.plan.extent_height << " of the "
+        why << "does not fit: needs " << alt.plan.used_width() << "x" << alt.plan.used_height() << " of the "
             << W << "x" << H << " grid";
+        if (alt.plan.bands() > kMaxBands)
+          why << " in " << alt.plan.bands() << " bands of " << alt.plan.replicas_per_band << " (the colors allow "
+              << kMaxBands << ")";
         alt.verdict = why.str();
       }
       if (alt.fits && (!best || alt.plan.samples_per_second() > best->samples_per_second() * (1 + 1e-12) ||
@@ -203,9 +233,11 @@ SearchResult search_impl(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
     msg << g.source << ": the model does not fit the " << W << "x" << H << " grid";
     if (R > 1) msg << " with " << R << " replicas";
     msg << ": its smallest layer pipeline (" << p.pes() << " PEs) needs a " << p.used_width() << "x"
-        << p.extent_height << " region";
+        << p.used_height() << " region";
+    if (p.bands() > 1) msg << " (" << p.bands() << " bands of " << p.replicas_per_band << ")";
     if (p.used_width() > W) msg << ", " << (p.used_width() - W) << " columns too wide";
-    if (p.extent_height > H) msg << ", " << (p.extent_height - H) << " rows too tall";
+    if (p.used_height() > H) msg << ", " << (p.used_height() - H) << " rows too tall";
+    if (p.bands() > kMaxBands) msg << ", more bands than the colors allow (" << kMaxBands << ")";
     msg << " (" << g.weight_count() << " weights; the grid's SRAM holds " << uint64_t(W) * H * kSramWords
         << " words in all)";
     throw Error(msg.str());
@@ -293,9 +325,9 @@ std::vector<LayerAlternative> layer_alternatives(const LayerGraph& g, const Sear
       lanes[layer] = K;
       const Plan alt =
           staircase_for_shapes(g, p.grid_width, p.grid_height, p.layers.front().chain, lanes, p.replicas);
-      if (alt.used_width() > p.grid_width || alt.extent_height > p.grid_height)
+      if (alt.used_width() > p.grid_width || alt.used_height() > p.grid_height || alt.bands() > kMaxBands)
         v << "with " << p.replicas << " replica(s) the region would be " << alt.used_width() << "x"
-          << alt.extent_height << ": does not fit";
+          << alt.used_height() << ": does not fit";
       else if (alt.interval < p.interval)
         v << "faster layer, pipeline " << alt.interval << " but " << alt.pes() - std::min(alt.pes(), p.pes())
           << " more PEs leave room for fewer replicas";

@@ -103,3 +103,84 @@ TEST(FlowControl, BlockedColorDoesNotBlockAnotherColorOnTheSameLink) {
 
 }  // namespace
 }  // namespace wafer
+
+namespace wafer {
+namespace {
+
+// A port multiplexes colors (InStream::colors): one north-edge stream feeds two paths, color 3 south to
+// the south edge and color 7 east to the east edge; each output stream gets its own color's wavelets, in
+// order, with their indices, and the colors survive a trip through the image file.
+TEST(FlowControl, OneInputStreamCarriesSeveralColors) {
+  constexpr uint32_t kDown = 3, kRight = 7, kEach = 25;
+  Image im;
+  im.width = 3, im.height = 3;
+  InStream s;
+  s.name = "mux";
+  s.x = 0, s.y = 0, s.port = kNorth, s.color = kDown;
+  // Uneven interleave: every down wavelet, a right one after every second of them, the other rights last.
+  uint32_t down = 0, rt = 0;
+  auto push = [&](bool is_down) {
+    const uint32_t k = is_down ? down++ : rt++;
+    s.payload.push_back((is_down ? 100 : 900) + k);
+    s.index.push_back(uint16_t(k));
+    s.colors.push_back(uint8_t(is_down ? kDown : kRight));
+  };
+  for (uint32_t i = 0; i < kEach; ++i) {
+    push(true);
+    if (i % 2) push(false);
+  }
+  while (rt < kEach) push(false);
+  ASSERT_EQ(down, kEach);
+  im.add_in_stream(s);
+  im.route({0, 0, 1, 3}, kDown, kNorth, port_bit(kSouth));
+  im.route(Rect::pe(0, 0), kRight, kNorth, port_bit(kEast));
+  im.route({1, 0, 2, 1}, kRight, kWest, port_bit(kEast));
+  im.add_out_stream({.name = "down", .x = 0, .y = 2, .port = kSouth, .capacity = kEach});
+  im.add_out_stream({.name = "right", .x = 2, .y = 0, .port = kEast, .capacity = kEach});
+  const std::string path = ::testing::TempDir() + "/multicolor.wimg";
+  save_image(im, path);
+  const Image back = load_image(path);
+  ASSERT_EQ(back.in_streams.at(0).colors, s.colors);
+
+  auto e = test::cpu();
+  e->load(back);
+  const RunResult r = test::run_quiet(*e);
+  ASSERT_EQ(r.reason, StopReason::kQuiescent) << r.describe();
+  for (uint32_t o = 0; o < 2; ++o) {
+    const auto got = e->output(o);
+    ASSERT_EQ(got.size(), kEach) << "stream " << o;
+    for (uint32_t k = 0; k < kEach; ++k) {
+      EXPECT_EQ(got[k].payload, (o == 0 ? 100u : 900u) + k) << "stream " << o << " wavelet " << k;
+      EXPECT_EQ(got[k].index(), k);
+      EXPECT_EQ((got[k].meta >> 16) & 31u, o == 0 ? kDown : kRight);
+    }
+  }
+}
+
+TEST(FlowControl, InputStreamColorsAreValidated) {
+  Image im;
+  im.width = 1, im.height = 1;
+  InStream s{.name = "bad", .x = 0, .y = 0, .port = kNorth, .color = 0, .payload = {1, 2, 3}};
+  s.colors = {0, 1};
+  im.add_in_stream(s);
+  EXPECT_THROW(
+      {
+        try {
+          im.validate();
+        } catch (const Error& e) {
+          EXPECT_NE(std::string(e.what()).find("2 colors for 3 wavelets"), std::string::npos) << e.what();
+          throw;
+        }
+      },
+      Error);
+  im.in_streams[0].colors = {0, 24, 1};
+  try {
+    im.validate();
+    ADD_FAILURE() << "color 24 accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("wavelet 1 has color 24"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace wafer

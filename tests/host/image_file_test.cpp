@@ -49,10 +49,10 @@ TEST(ImageFile, DamagedFilesGiveClearErrors) {
       << half;
   write("PNG\x89 not an image at all");
   EXPECT_NE(error_of([&] { load_image(path); }).find("not a wafer image"), std::string::npos);
-  std::string v3 = bytes;
-  v3[8] = 3;
-  write(v3);
-  EXPECT_NE(error_of([&] { load_image(path); }).find("image version 3 is not supported"), std::string::npos);
+  std::string v4 = bytes;
+  v4[8] = 4;
+  write(v4);
+  EXPECT_NE(error_of([&] { load_image(path); }).find("image version 4 is not supported"), std::string::npos);
   EXPECT_NE(error_of([&] { load_image(temp_path("does_not_exist")); }).find("cannot open"),
             std::string::npos);
   std::filesystem::remove(path);

@@ -47,8 +47,13 @@ Outcome infer_and_check(const std::string& model, const std::string& input, uint
   const Batch given_batch = batch_from_npy(in, g, input);
   measure_densities(g, given_batch.values, given_batch.size);
   Outcome o;
-  o.plan = block ? place_staircase(g, grid_w, grid_h, {.block = block}) : search_plan(g, grid_w, grid_h).plan;
   const uint64_t per_sample = in.data.size() / in.shape[0], given = in.shape[0];
+  // Replicas capped as `wafer infer` caps them (one per 8 samples of the batch, here the given samples or
+  // 16): replica 0's samples are timed, and with few of them their zeros, not the plan, set the interval.
+  // Bands of replicas share input ports, so with the sparse kernel they also pace each other.
+  const uint32_t cap = uint32_t(std::max<uint64_t>(1, std::max<uint64_t>(given, 16) / 8));
+  o.plan = block ? place_staircase(g, grid_w, grid_h, {.block = block})
+                 : search_plan(g, grid_w, grid_h, {.max_replicas = cap}).plan;
   // At least 16 in all: with the sparse kernel completions jitter with each sample's zeros, and the
   // interval is the mean gap over the batch's second half (one gap with 4 samples).
   const uint64_t want = std::max<uint64_t>({given, 4ull * o.plan.replicas, 16ull});

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "host/model/error.h"
+#include "mapper/check/image_invariants.h"
 #include "mapper/check/ordered_fp32.h"
 #include "mapper/image/pipeline_image.h"
 #include "mapper/place/staircase.h"
@@ -30,10 +31,10 @@ double brute_force_best(const LayerGraph& g, uint32_t W, uint32_t H, uint64_t* t
       bool sram = true;
       for (const auto& l : one.layers) sram = sram && l.cost.fits_sram();
       if (sram)
-        for (uint32_t R = 1; R <= W; ++R) {
+        for (uint32_t R = 1; R <= W * H; ++R) {  // in one band, then in bands (Plan)
           const Plan p = staircase_for_shapes(g, W, H, c0, lanes, R, false);
           ++*tried;
-          if (p.used_width() > W || p.extent_height > H) break;
+          if (p.used_width() > W || p.used_height() > H || p.bands() > kMaxBands) break;
           best = std::max(best, p.samples_per_second());
         }
       size_t i = 0;  // next combination of lane counts
@@ -67,7 +68,7 @@ TEST(Search, AtLeastAsGoodAsBruteForceOnSmallGrids) {
                 brute, (unsigned long long)tried, r.plan.samples_per_second(), r.plan.replicas);
     EXPECT_GE(r.plan.samples_per_second(), brute * (1 - 1e-9)) << what;
     EXPECT_LE(r.plan.used_width(), c.w);
-    EXPECT_LE(r.plan.extent_height, c.h);
+    EXPECT_LE(r.plan.used_height(), c.h);
   }
 }
 
@@ -95,12 +96,51 @@ TEST(Search, ReplicasWhoseOutputsTurnSouth) {
   const uint32_t batch = 9;
   const auto x = random_inputs(batch, 8, 7);
   const Plan p = staircase_for_shapes(g, 60, 20, 2, {3, 2, 3}, 3);
-  ASSERT_TRUE(p.outputs_turn_south);
+  ASSERT_TRUE(p.outputs_turn_south());
   ASSERT_LE(p.used_width(), 60u);
   auto e = make_engine("cpu", {.threads = 2});
   e->load(build_pipeline_image(g, p, x, batch));
   const auto y = run_pipeline(*e, g, p, batch).outputs;
   EXPECT_TRUE(compare_bits(y, ordered_fp32_forward(g, p, x, batch)).equal());
+}
+
+// Bands of replicas (Plan): the lower bands' x pass down through the upper bands on colors of their own,
+// every band's outputs run down to shared south ports (by a corridor when the last layer's lanes are
+// columns, turning south when they are rows), and the outputs come back bit-identical to one pipeline's,
+// in input order, with a batch that is not a multiple of the replica count; dense and sparse kernels.
+TEST(Search, BandsGiveTheSameOutputsAsOnePipeline) {
+  struct Case {
+    std::vector<uint32_t> sizes;
+    uint32_t chain0;
+    std::vector<uint32_t> lanes;
+    OutputRoute route;
+  };
+  const Case cases[] = {{{12, 9, 5}, 4, {3, 2}, OutputRoute::kCorridor},
+                        {{8, 6, 6, 5}, 2, {3, 2, 3}, OutputRoute::kTurnSouth}};
+  for (const Case& c : cases)
+    for (bool dense : {true, false}) {
+      LayerGraph g = random_graph(c.sizes, Activation::kRelu, 4);
+      g.dense_kernel = dense;
+      const uint32_t batch = 23;
+      auto x = random_inputs(batch, c.sizes.front(), 5);
+      for (size_t i = 0; i < x.size(); i += 3) x[i] = 0;  // zeros for the sparse kernel to leave out
+      const Plan one = staircase_for_shapes(g, 40, 60, c.chain0, c.lanes, 1);
+      const Plan banded = staircase_for_shapes(g, 40, 60, c.chain0, c.lanes, 7);
+      ASSERT_GE(banded.bands(), 2u) << "per band " << banded.replicas_per_band;
+      ASSERT_EQ(banded.output_route, c.route);
+      ASSERT_LE(banded.used_height(), 60u);
+      std::vector<std::vector<float>> outs;
+      for (const Plan* p : {&one, &banded}) {
+        const Image im = build_pipeline_image(g, *p, x, batch);
+        const InvariantReport inv = check_image_invariants(im);
+        EXPECT_TRUE(inv.ok()) << inv.problems.front();
+        auto e = make_engine("cpu", {.threads = 2});
+        e->load(im);
+        outs.push_back(run_pipeline(*e, g, *p, batch).outputs);
+      }
+      EXPECT_TRUE(compare_bits(outs[1], outs[0]).equal()) << "dense " << dense;
+      EXPECT_TRUE(compare_bits(outs[1], ordered_fp32_forward(g, banded, x, batch)).equal()) << "dense " << dense;
+    }
 }
 
 TEST(Search, ForcedShapesAndReplicasAreHonouredOrRefused) {
@@ -120,7 +160,17 @@ TEST(Search, ForcedShapesAndReplicasAreHonouredOrRefused) {
   SearchOptions too_many;
   too_many.replicas = 500;
   EXPECT_NE(error_of([&] { search_plan(g, 80, 40, too_many); }).find("with 500 replicas"), std::string::npos);
-  EXPECT_NE(error_of([&] { search_plan(g, 80, 40, too_many); }).find("columns too wide"), std::string::npos);
+  // 500 replicas would need more bands than there are colors for.
+  EXPECT_NE(error_of([&] { search_plan(g, 80, 40, too_many); }).find("more bands than the colors allow (11)"),
+            std::string::npos)
+      << error_of([&] { search_plan(g, 80, 40, too_many); });
+  // More replicas than a band holds are honoured in bands when they fit.
+  SearchOptions banded;
+  banded.replicas = search_plan(g, 80, 40).plan.replicas_per_band + 1;
+  const SearchResult b = search_plan(g, 80, 40, banded);
+  EXPECT_EQ(b.plan.replicas, banded.replicas);
+  EXPECT_GE(b.plan.bands(), 2u);  // the corridor makes a banded replica wider than one in a single band
+  EXPECT_LE(b.plan.used_height(), 40u);
 
   SearchOptions clash;
   clash.shapes[0] = {4, 2};
