@@ -31,6 +31,7 @@
 #include "mapper/run/batch_input.h"
 #include "mapper/run/pipeline_run.h"
 #include "mapper/search/search.h"
+#include "mapper/sparsity/density.h"
 #include "bench/command_line.h"
 
 #ifndef WAFER_MODELS_DIR
@@ -153,7 +154,9 @@ int main(int argc, char** argv) {
       cxxopts::value<uint32_t>()->default_value("8"))(
       "measure-wide", "grids (1/16, 1/4, 1; comma-separated, or none) on which to emulate the wide network",
       cxxopts::value<std::string>()->default_value("1/16,1/4"))(
-      "measure-digits", "grids on which to emulate digits (all 360 test samples)",
+      "digits-samples", "samples per replica for the digits runs (the 360 test samples cycled; at least 4)",
+      cxxopts::value<uint32_t>()->default_value("8"))(
+      "measure-digits", "grids on which to emulate digits",
       cxxopts::value<std::string>()->default_value("1/16,1/4,1"))(
       "threads", "CPU engine threads (0 = all)", cxxopts::value<unsigned>()->default_value("0"))(
       "json", "also write the table as JSON to this file", cxxopts::value<std::string>())("h,help",
@@ -180,7 +183,7 @@ int main(int argc, char** argv) {
     const std::vector<Model> models = {
         {"wide_8x4096", dir + "/wide_8x4096.json", dir + "/wide_8x4096_x.npy",
          args["wide-samples"].as<uint32_t>(), split_list(args["measure-wide"].as<std::string>())},
-        {"digits_mlp", dir + "/digits_mlp.onnx", dir + "/digits_test_x.npy", 0,
+        {"digits_mlp", dir + "/digits_mlp.onnx", dir + "/digits_test_x.npy", args["digits-samples"].as<uint32_t>(),
          split_list(args["measure-digits"].as<std::string>())},
     };
     std::printf("CPU engine, %u thread(s); grids: 1/16, 1/4 and all of wse3 (%ux%u), aspect kept\n", threads,
@@ -188,12 +191,15 @@ int main(int argc, char** argv) {
 
     std::vector<Row> rows;
     for (const Model& md : models) {
-      const mapper::LayerGraph g = mapper::import_model(md.file);
+      mapper::LayerGraph g = mapper::import_model(md.file);
       std::printf("\n%s: %zu layers, %llu weights\n", md.file.c_str(), g.layers.size(),
                   (unsigned long long)g.weight_count());
       std::fflush(stdout);
       const NpyArray raw = read_npy(md.input);
       const mapper::Batch file = mapper::batch_from_npy(raw, g, md.input);
+      // Plan with the inputs' densities, as `wafer infer` does: the sparse kernel's work, and a banded plan's
+      // port load, follow the non-zero inputs (the digits' pixels are 51 % non-zero).
+      mapper::measure_densities(g, file.values, file.size);
       const bool batch_is_file = md.per_replica == 0;
       double rate_seen = 0;  // mapped PE-cycles per second of this model's last emulation, for estimates
       for (const GridChoice& gc : kGrids) {
@@ -205,15 +211,14 @@ int main(int argc, char** argv) {
         const double search_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const mapper::Plan& p = row.plan;
         std::printf(
-            "  %s of wse3 (%ux%u): %u replica(s), lanes %s, C0 %u, %llu PEs (%.1f%%), region %ux%u, "
+            "  %s of wse3 (%ux%u): %u replica(s) in %u band(s), lanes %s, C0 %u, %llu PEs (%.1f%%), region %ux%u, "
             "interval %llu, latency %llu, %.4g samples/s predicted (search %.2f s)\n",
-            gc.name, row.width, row.height, p.replicas, lanes_of(p).c_str(), p.layers.front().chain,
+            gc.name, row.width, row.height, p.replicas, p.bands(), lanes_of(p).c_str(), p.layers.front().chain,
             (unsigned long long)p.pes(), 100.0 * double(p.pes()) / (double(row.width) * row.height),
-            p.used_width(), p.extent_height, (unsigned long long)p.interval, (unsigned long long)p.latency,
+            p.used_width(), p.used_height(), (unsigned long long)p.interval, (unsigned long long)p.latency,
             p.samples_per_second(), search_s);
         std::fflush(stdout);
-        // Replica 0 must see 4 samples for the interval to be measured: the wide network's batch grows with
-        // R.
+        // Replica 0 must see 4 samples for the interval to be measured: the batch grows with R.
         const mapper::Batch batch = cycled_batch(g, file, md.per_replica * p.replicas);
         if (std::find(md.measure.begin(), md.measure.end(), gc.name) != md.measure.end()) {
           row.measured = emulate(md.file, g, p, batch, raw, batch_is_file, threads);
@@ -287,12 +292,13 @@ int main(int argc, char** argv) {
           {"grid_fraction", r.grid_name},
           {"grid", wh},
           {"replicas", p.replicas},
+          {"bands", p.bands()},
           {"lanes_per_layer", lanes_of(p)},
           {"chain0", p.layers.front().chain},
           {"pes", p.pes()},
           {"area_used_percent", area},
           {"fma_share_of_mapped_pe_cycles_predicted", fma_share / 100.0},
-          {"region", std::to_string(p.used_width()) + "x" + std::to_string(p.extent_height)},
+          {"region", std::to_string(p.used_width()) + "x" + std::to_string(p.used_height())},
           {"interval_predicted", p.interval},
           {"latency_predicted", p.latency},
           {"samples_per_second_predicted", p.samples_per_second()},

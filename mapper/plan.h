@@ -36,9 +36,10 @@ struct Plan {
   // sits in band r / replicas_per_band at position r % replicas_per_band.
   //
   // Bands share the edge: the inputs of every band's replica at position j enter through the same north
-  // ports (one stream per chain position, the bands' wavelets interleaved, each band on its own x color,
-  // passed straight down through the bands above), and every band's outputs run south to the same south
-  // ports (each band on its own exit color, passed down through the bands below). band_colors() says which.
+  // ports (a stream per replica and chain position, the port serving its streams in turn, each band on its
+  // own x color, passed straight down through the bands above), and every band's outputs run south to the
+  // same south ports (each band on its own exit color, passed down through the bands below).
+  // band_colors() says which.
   uint32_t replicas = 1;
   uint32_t replicas_per_band = 1;
   uint32_t replica_pitch = 0;  // columns from one replica's origin to the next's in a band

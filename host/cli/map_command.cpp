@@ -54,6 +54,7 @@ int map_command(int argc, char** argv) {
   std::filesystem::create_directories(dir, ec);
   if (ec) throw Error(dir.string() + ": cannot create the output directory: " + ec.message());
   if (!args.count("no-image")) {
+    check_image_fits_memory(model, plan);
     const Image im = mapper::build_pipeline_image(g, plan, batch.values, batch.size);
     im.validate();
     save_image(im, (dir / "model.wimg").string());

@@ -1,5 +1,8 @@
 #include "host/cli/model_commands_common.h"
 
+#include "host/engine/host_memory.h"
+#include "mapper/image/pipeline_image.h"
+
 #include <cstdio>
 #include <sstream>
 
@@ -81,6 +84,17 @@ std::string describe_choice(const PlanChoice& c) {
       s += "the search alone would choose: " + blend(c.search->unforced) + "\n";
   }
   return s;
+}
+
+void check_image_fits_memory(const std::string& model, const mapper::Plan& plan) {
+  // The wide network on wse3 with 21 replicas: 11 GiB of SRAM contents, ~11 GB on disk, ~30 GB to build.
+  const uint64_t sram = mapper::pipeline_image_sram_bytes(plan), need = 3 * sram;
+  const HostMemory mem = host_memory();
+  if (mem.available && need > mem.available)
+    throw Error(model + ": the image of this plan (" + std::to_string(plan.replicas) + " replica(s), " + gib(sram) +
+                " of SRAM contents) needs about " + gib(need) + " of host memory to build, but " +
+                gib(mem.available) + " is available: use fewer --replicas or a smaller --grid" +
+                " (wafer map: or --no-image, for plan.json and the pictures only)");
 }
 
 }  // namespace wafer::cli

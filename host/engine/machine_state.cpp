@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 
 #include "host/engine/host_memory.h"
 #include "host/model/error.h"
@@ -146,6 +147,19 @@ static MachineState build_machine(const Image& im) {
     s.in_info.push_back(info);
     s.in_names.push_back(st.name);
   }
+  // Streams on one port form a group led by its first stream (InStreamInfo), linked in index order.
+  std::unordered_map<uint32_t, uint32_t> tail_of_slot;  // edge slot -> its group's last member so far
+  for (uint32_t i = 0; i < s.in_info.size(); ++i) {
+    InStreamInfo& me = s.in_info[i];
+    me.leader = i, me.next = i, me.group_size = 1;
+    const auto [it, first] = tail_of_slot.try_emplace(me.slot, i);
+    if (first) continue;
+    me.leader = s.in_info[it->second].leader;
+    s.in_info[it->second].next = i, me.next = me.leader;
+    ++s.in_info[me.leader].group_size;
+    it->second = i;
+  }
+  for (auto& info : s.in_info) info.group_size = s.in_info[info.leader].group_size;
   s.in_pos.assign(s.in_info.size(), 0), s.in_sent_last.assign(s.in_info.size(), 0);
   uint64_t out_total = 0;
   for (const auto& st : im.out_streams) {

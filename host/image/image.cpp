@@ -2,7 +2,9 @@
 #include "host/image/image.h"
 
 #include <algorithm>
+#include <bit>
 #include <sstream>
+#include <unordered_map>
 
 #include "host/model/error.h"
 #include "host/model/state.h"
@@ -266,8 +268,16 @@ void Image::validate() const {
     if (dsrs[i].dsr >= uint32_t(kDsrs))
       throw Error("descriptor initialiser " + std::to_string(i) + ": d" + std::to_string(dsrs[i].dsr));
   }
-  std::vector<std::pair<uint64_t, std::string>> used;  // ((PE * 4 + port) * 2 + is_output) -> stream
-  auto check_stream = [&](const std::string& what, uint32_t x, uint32_t y, uint32_t port, bool output) {
+  // Ports in use: ((PE * 4 + port) * 2 + is_output) -> the streams there and the colors they use. An output
+  // port takes one stream; input streams may share a port (the engine serves them in turn) when no color is
+  // used by two of them, so that each color's wavelets arrive in one stream's order.
+  struct PortUse {
+    std::string first;
+    uint32_t colors = 0;
+  };
+  std::unordered_map<uint64_t, PortUse> used;
+  auto check_stream = [&](const std::string& what, uint32_t x, uint32_t y, uint32_t port, bool output,
+                          uint32_t colors) {
     if (x >= width || y >= height)
       throw Error(what + ": PE(" + std::to_string(x) + "," + std::to_string(y) + ") is outside the grid");
     if (port > kWest || !port_is_off_grid(*this, x, y, port)) {
@@ -275,14 +285,17 @@ void Image::validate() const {
                   std::to_string(y) + ") is not an off-grid edge port");
     }
     const uint64_t key = ((uint64_t(y) * width + x) * 4 + port) * 2 + (output ? 1 : 0);
-    for (const auto& u : used) {
-      if (u.first == key) throw Error(what + ": the port is already used by stream '" + u.second + "'");
-    }
-    used.push_back({key, what});
+    const auto [it, fresh] = used.try_emplace(key, PortUse{what, colors});
+    if (fresh) return;
+    if (output) throw Error(what + ": the port is already used by " + it->second.first);
+    if (const uint32_t both = it->second.colors & colors)
+      throw Error(what + ": shares color " + std::to_string(std::countr_zero(both)) + " with " + it->second.first +
+                  " on port " + port_name(port) + " of PE(" + std::to_string(x) + "," + std::to_string(y) +
+                  "); streams on one port need colors of their own");
+    it->second.colors |= colors;
   };
   for (const auto& s : in_streams) {
     const std::string what = "input stream '" + s.name + "'";
-    check_stream(what, s.x, s.y, s.port, false);
     if (s.color >= uint32_t(kColors))
       throw Error(what + ": color " + std::to_string(s.color) + " does not exist (colors 0..23)");
     if (!s.index.empty() && s.index.size() != s.payload.size())
@@ -290,14 +303,18 @@ void Image::validate() const {
     if (!s.colors.empty() && s.colors.size() != s.payload.size())
       throw Error(what + ": " + std::to_string(s.colors.size()) + " colors for " + std::to_string(s.payload.size()) +
                   " wavelets");
-    for (size_t i = 0; i < s.colors.size(); ++i)
+    uint32_t mask = s.colors.empty() ? 1u << s.color : 0u;
+    for (size_t i = 0; i < s.colors.size(); ++i) {
       if (s.colors[i] >= kColors)
         throw Error(what + ": wavelet " + std::to_string(i) + " has color " + std::to_string(s.colors[i]) +
                     ", which does not exist (colors 0..23)");
+      mask |= 1u << s.colors[i];
+    }
+    check_stream(what, s.x, s.y, s.port, false, mask);
   }
   for (const auto& s : out_streams) {
     const std::string what = "output stream '" + s.name + "'";
-    check_stream(what, s.x, s.y, s.port, true);
+    check_stream(what, s.x, s.y, s.port, true, 0);
     if (s.capacity == 0) throw Error(what + ": capacity is 0");
     if (s.expect > s.capacity) {
       throw Error(what + ": expects " + std::to_string(s.expect) + " wavelets, more than its capacity " +

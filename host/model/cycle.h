@@ -788,31 +788,45 @@ class BasicPeCycle {
 
 using PeCycle = BasicPeCycle<MachineView>;
 
-// One cycle of host input stream i: inject its next wavelet when the edge PE's queue has room.
-// Returns true while the stream has wavelets left or one in flight.
+// One cycle of host input stream i: the port's group leader injects the next wavelet of the first member,
+// in turn from member t mod size, whose color's queue at the edge PE has room (InStreamInfo). Returns true
+// while a member led by i has wavelets left or one in flight; other members return false (their leader
+// answers for them and is the only one to touch their positions).
 template <class View>
 WAFER_HD inline bool step_in_stream(const View& m, uint32_t i, uint64_t t, bool* progress) {
   const uint32_t prev = uint32_t((t + 1) & 1), next = uint32_t(t & 1);
   const InStreamInfo& s = m.in_info[i];
-  const uint64_t pos = m.in_pos[i];
+  if (s.leader != i) return false;
   const uint32_t last = m.in_sent_last[i];
+  const uint32_t occ = m.occ[uint64_t(prev) * m.n + s.pe];
   uint32_t sent = 0;
-  if (pos < s.length) {
-    // Each wavelet carries its own color in its meta word (a port can multiplex colors, InStream::colors).
-    const uint32_t meta = m.in_data_meta[s.offset + pos];
-    const uint32_t color = (meta >> 16) & 31u;
-    const uint32_t queued = count_of(m.occ[uint64_t(prev) * m.n + s.pe], color) + (last == color + 1 ? 1u : 0u);
-    if (queued < uint32_t(kQueueDepth)) {
-      const uint64_t at = uint64_t(next) * m.edge_slots() + s.slot;
-      m.edge_in_pay[at] = m.in_data_pay[s.offset + pos];
-      m.edge_in_meta[at] = kLinkValid | (color << 16) | (meta & (0xFFFFu | kMetaCtrl));
-      m.in_pos[i] = pos + 1;
-      sent = color + 1;
-      *progress = true;
+  bool left = false;
+  uint32_t k = i;
+  for (uint32_t r = uint32_t(t % s.group_size); r > 0; --r) k = m.in_info[k].next;
+  for (uint32_t r = 0; r < s.group_size; ++r, k = m.in_info[k].next) {
+    const InStreamInfo& q = m.in_info[k];
+    const uint64_t pos = m.in_pos[k];
+    if (pos >= q.length) continue;
+    if (sent == 0) {
+      // Each wavelet carries its own color in its meta word (a stream may multiplex colors too).
+      const uint32_t meta = m.in_data_meta[q.offset + pos];
+      const uint32_t color = (meta >> 16) & 31u;
+      const uint32_t queued = count_of(occ, color) + (last == color + 1 ? 1u : 0u);
+      if (queued < uint32_t(kQueueDepth)) {
+        const uint64_t at = uint64_t(next) * m.edge_slots() + s.slot;
+        m.edge_in_pay[at] = m.in_data_pay[q.offset + pos];
+        m.edge_in_meta[at] = kLinkValid | (color << 16) | (meta & (0xFFFFu | kMetaCtrl));
+        m.in_pos[k] = pos + 1;
+        sent = color + 1;
+        *progress = true;
+        left = left || pos + 1 < q.length;
+        continue;
+      }
     }
+    left = true;
   }
   if (sent != last) m.in_sent_last[i] = sent;
-  return pos + (sent ? 1 : 0) < s.length || sent != 0;
+  return left || sent != 0;
 }
 
 // One cycle of host output stream j: collect the wavelet its edge PE sent off-grid last cycle.

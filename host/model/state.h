@@ -117,7 +117,11 @@ struct KernelInfo {
   uint32_t entry[kTasks];  // entry pc per task, kUnbound if none
 };
 
-// A host input stream: feeds wavelets into an edge PE's off-grid port, at most one per cycle.
+// A host input stream: feeds wavelets into an edge PE's off-grid port. A port passes at most one wavelet
+// per cycle; streams that share it (each on colors of its own) form a group, which its leader (the
+// group's lowest stream index) serves: each cycle it offers the port to the members in turn, starting at
+// member t mod size, and injects the first head wavelet whose color's queue has room, so a stream whose
+// receiver is full never holds up the others.
 struct InStreamInfo {
   uint32_t pe;    // edge PE
   uint32_t port;  // off-grid direction at that PE
@@ -125,6 +129,10 @@ struct InStreamInfo {
   uint32_t slot;    // edge slot (see edge_slot)
   uint64_t offset;  // first wavelet in in_data_*
   uint64_t length;
+  uint32_t leader;      // the group's leader (this stream's own index when alone)
+  uint32_t next;        // the next member of the group, circularly (itself when alone)
+  uint32_t group_size;  // members sharing the port (1 when alone)
+  uint32_t pad;
 };
 
 // A host output stream: collects every wavelet an edge PE sends through an off-grid port.
@@ -162,7 +170,7 @@ struct MachineView {
   const uint32_t* in_data_pay = nullptr;
   const uint32_t* in_data_meta = nullptr;  // index | color << 16 | ctrl
   uint64_t* in_pos = nullptr;              // next wavelet to inject
-  uint32_t* in_sent_last = nullptr;        // color + 1 injected last cycle, 0 if none
+  uint32_t* in_sent_last = nullptr;        // color + 1 injected last cycle at the port, 0 if none (leaders)
   const OutStreamInfo* out_info = nullptr;
   uint32_t* out_data_pay = nullptr;
   uint32_t* out_data_meta = nullptr;

@@ -11,6 +11,12 @@ uint32_t replica_batch(uint32_t batch, uint32_t replicas, uint32_t r) {
   return batch > r ? (batch - r + replicas - 1) / replicas : 0;
 }
 
+uint64_t pipeline_image_sram_bytes(const Plan& plan) {
+  uint64_t words = 0;
+  for (const LayerPlan& l : plan.layers) words += l.cost.pes * l.cost.data_words;
+  return 4 * words * plan.replicas;
+}
+
 namespace {
 
 // Stream name prefix of replica r's streams, or, with bands, of the streams position j's replicas share.
@@ -52,11 +58,11 @@ Image build_pipeline_image(const LayerGraph& g, const Plan& plan, const std::vec
     if (l0.y > 0)
       for (uint32_t c = 0; c < l0.chain; ++c) im.route({l0.pe_x(0, c), 0, 1, l0.y}, l0.x_color, kNorth, port_bit(kSouth));
   }
-  // Streams, per position in a band: the replicas there (one per band) share the north ports of layer 0's
-  // chain positions and the edge ports their outputs reach.
+  // Streams. Every replica has its own input stream per chain position of layer 0, at the north port of that
+  // column: the replicas of one position in every band share those ports (the engine serves a port's
+  // streams in turn, each band on its own x color). Their outputs share the south ports their paths reach,
+  // one output stream per lane and position, each band's outputs on its own exit color.
   for (uint32_t j = 0; j < std::min(R, per_band); ++j) {
-    std::vector<std::vector<FcStreamWavelets>> band_x;  // per band at this position: per chain position
-    std::vector<uint32_t> band_color;
     std::vector<EdgePort> ports;
     uint64_t out_samples = 0;
     for (uint32_t r = j; r < R; r += per_band) {
@@ -67,37 +73,22 @@ Image build_pipeline_image(const LayerGraph& g, const Plan& plan, const std::vec
       for (uint32_t s = r; s < batch && samples; s += R)
         for (uint32_t k = 0; k < N; ++k) x.push_back(float(inputs[uint64_t(s) * N + k]));
       const LayerPlan l0 = plan.layer_of_replica(0, r);
-      band_x.push_back(fc_input_wavelets(l0, N, x, samples, g.sparse_in(0)));
-      band_color.push_back(l0.x_color);
+      std::vector<FcStreamWavelets> w = fc_input_wavelets(l0, N, x, samples, g.sparse_in(0));
+      for (uint32_t c = 0; c < l0.chain; ++c) {
+        InStream s;
+        s.name = (R > 1 ? "r" + std::to_string(r) + "." : std::string()) + "x" + std::to_string(c);
+        s.x = l0.pe_x(0, c), s.y = 0, s.port = kNorth, s.color = l0.x_color;
+        s.payload = std::move(w[c].payload), s.index = std::move(w[c].index);
+        im.add_in_stream(std::move(s));
+      }
       const std::vector<EdgePort> p = add_fc_output_routes(im, plan.layer_of_replica(last, r), plan.output_route,
-                                                             plan.corridor_x(r));
+                                                           plan.corridor_x(r));
       if (!ports.empty() && p != ports)
         throw Error("pipeline image: replica " + std::to_string(r) + "'s outputs leave through other ports than band 0's");
       ports = p;
       out_samples += samples;
     }
-    const LayerPlan top = plan.layer_of_replica(0, j);
     const std::string prefix = stream_prefix(plan, j);
-    for (uint32_t c = 0; c < top.chain; ++c) {
-      // The bands' wavelets interleaved one by one, so that every band is fed at the same pace: a band
-      // whose queue is full holds the port, and with whole samples in turn the others would wait for it.
-      InStream s;
-      s.name = prefix + "x" + std::to_string(c);
-      s.x = top.pe_x(0, c), s.y = top.pe_y(0, c), s.port = top.x_in_port(), s.color = top.x_color;
-      std::vector<size_t> at(band_x.size(), 0);
-      for (bool more = true; more;) {
-        more = false;
-        for (size_t b = 0; b < band_x.size(); ++b) {
-          const FcStreamWavelets& w = band_x[b][c];
-          if (at[b] == w.payload.size()) continue;
-          s.payload.push_back(w.payload[at[b]]), s.index.push_back(w.index[at[b]]);
-          if (band_x.size() > 1) s.colors.push_back(uint8_t(band_color[b]));
-          ++at[b];
-          more = true;
-        }
-      }
-      im.add_in_stream(std::move(s));
-    }
     for (uint32_t lane = 0; lane < ports.size(); ++lane) {
       OutStream o;
       o.name = prefix + "y" + std::to_string(lane);
@@ -110,7 +101,7 @@ Image build_pipeline_image(const LayerGraph& g, const Plan& plan, const std::vec
 }
 
 std::vector<float> collect_outputs(const Engine& engine, const LayerGraph& g, const Plan& plan, uint32_t batch) {
-  const uint32_t R = plan.replicas, M = g.output_size(), lanes = plan.layers.back().lanes;
+  const uint32_t R = plan.replicas, M = g.output_size();
   const uint32_t last = uint32_t(g.layers.size() - 1);
   std::vector<float> y(uint64_t(batch) * M);
   for (uint32_t r = 0; r < R; ++r) {

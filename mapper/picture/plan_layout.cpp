@@ -325,10 +325,11 @@ PlanLayout layout_plan(const LayerGraph& g, const Plan& p, const PictureOptions&
   add("grid " + to_str(p.grid_width) + "x" + to_str(p.grid_height) + ", " + to_str(s) + " px per PE");
   add(to_str(p.replicas) + (p.replicas > 1 ? " replicas" : " replica") + " x " + to_str(p.layers.size()) +
       (p.layers.size() > 1 ? " layers" : " layer"));
+  if (p.bands() > 1) add("in " + to_str(p.bands()) + " bands of " + to_str(p.replicas_per_band));
   char pct[32];
   std::snprintf(pct, sizeof pct, "%.2f%%", 100.0 * double(p.pes()) / (double(p.grid_width) * p.grid_height));
   add(to_str(p.pes()) + " PEs used (" + pct + ")");
-  add("interval " + to_str(p.interval) + " cycles/sample (L" + to_str(p.bottleneck) + ")");
+  add("interval " + to_str(p.interval) + " cycles/sample (" + (p.io_bound() ? std::string("ports") : "L" + to_str(p.bottleneck)) + ")");
   add("latency " + to_str(p.latency) + " cycles");
   add(si(p.samples_per_second()) + " samples/s at " + si(kClockHz) + "Hz");
   group = 1;

@@ -101,12 +101,6 @@ TEST(FlowControl, BlockedColorDoesNotBlockAnotherColorOnTheSameLink) {
   EXPECT_NE(report.find("waits for room to send on color 1"), std::string::npos) << report;
 }
 
-}  // namespace
-}  // namespace wafer
-
-namespace wafer {
-namespace {
-
 // A port multiplexes colors (InStream::colors): one north-edge stream feeds two paths, color 3 south to
 // the south edge and color 7 east to the east edge; each output stream gets its own color's wavelets, in
 // order, with their indices, and the colors survive a trip through the image file.
@@ -179,6 +173,62 @@ TEST(FlowControl, InputStreamColorsAreValidated) {
     ADD_FAILURE() << "color 24 accepted";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("wavelet 1 has color 24"), std::string::npos) << e.what();
+  }
+}
+
+// Input streams may share a port, each on colors of its own; the engine serves them in turn, so a stream
+// whose receiver never reads (color 5: no route past the edge PE's full queue) does not hold up the other
+// (color 3, carried south to an output stream), which arrives whole and in order.
+TEST(FlowControl, StreamsSharingAPortDoNotHoldEachOtherUp) {
+  constexpr uint32_t kFree = 3, kStuck = 5, kEach = 30;
+  Image im;
+  im.width = 1, im.height = 3;
+  InStream stuck{.name = "stuck", .x = 0, .y = 0, .port = kNorth, .color = kStuck};
+  InStream free{.name = "free", .x = 0, .y = 0, .port = kNorth, .color = kFree};
+  for (uint32_t i = 0; i < kEach; ++i) stuck.payload.push_back(500 + i), free.payload.push_back(100 + i);
+  im.add_in_stream(stuck);
+  im.add_in_stream(free);
+  // Color 5 goes to PE(0,0)'s ramp, where no task ever takes it: its queue fills and stays full.
+  KernelBuilder k("never_reads");
+  k.task(24);
+  k.ret();
+  im.place(Rect::pe(0, 0), im.add_kernel(k.build(16)));
+  im.route(Rect::pe(0, 0), kStuck, kNorth, port_bit(kRamp));
+  im.route({0, 0, 1, 3}, kFree, kNorth, port_bit(kSouth));
+  im.add_out_stream({.name = "out", .x = 0, .y = 2, .port = kSouth, .capacity = kEach});
+  auto e = test::cpu();
+  e->load(im);
+  const RunResult r = e->run({.max_cycles = 500, .watchdog_cycles = 100});
+  EXPECT_EQ(r.reason, StopReason::kStall) << r.describe();  // the stuck stream never finishes
+  const auto got = e->output(0);
+  ASSERT_EQ(got.size(), kEach);
+  for (uint32_t i = 0; i < kEach; ++i) EXPECT_EQ(got[i].payload, 100 + i) << "wavelet " << i;
+}
+
+TEST(FlowControl, StreamsSharingAPortNeedColorsOfTheirOwn) {
+  Image im;
+  im.width = 1, im.height = 1;
+  im.add_in_stream({.name = "a", .x = 0, .y = 0, .port = kNorth, .color = 2, .payload = {1}});
+  InStream b{.name = "b", .x = 0, .y = 0, .port = kNorth, .color = 4, .payload = {1, 2}};
+  b.colors = {4, 2};
+  im.add_in_stream(b);
+  try {
+    im.validate();
+    ADD_FAILURE() << "two streams on one color of one port accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("input stream 'b': shares color 2 with input stream 'a'"), std::string::npos)
+        << e.what();
+  }
+  im.in_streams[1].colors = {4, 6};
+  EXPECT_NO_THROW(im.validate());
+  im.add_out_stream({.name = "o1", .x = 0, .y = 0, .port = kEast, .capacity = 1});
+  im.add_out_stream({.name = "o2", .x = 0, .y = 0, .port = kEast, .capacity = 1});
+  try {
+    im.validate();
+    ADD_FAILURE() << "two output streams on one port accepted";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("the port is already used by output stream 'o1'"), std::string::npos)
+        << e.what();
   }
 }
 
