@@ -97,6 +97,12 @@ Plan staircase_for_shapes(const LayerGraph& g, uint32_t grid_width, uint32_t gri
     }
     plan.layers.push_back(l);
   }
+  set_replicas(g, plan, replicas);
+  if (with_latency) predict_latency(g, plan);
+  return plan;
+}
+
+void set_replicas(const LayerGraph& g, Plan& plan, uint32_t replicas) {
   plan.replicas = std::max(replicas, 1u);
   const LayerPlan& last = plan.layers.back();
   // Bands: as many replicas side by side as the grid's width holds, the rest in bands below.
@@ -105,16 +111,11 @@ Plan staircase_for_shapes(const LayerGraph& g, uint32_t grid_width, uint32_t gri
     plan.output_route = route;
     plan.replica_pitch = plan.extent_width + (turns ? last.lanes : 0);
     plan.band_pitch = plan.extent_height + (route == OutputRoute::kCorridor ? last.lanes : 0);
-    plan.replicas_per_band = std::max(1u, std::min(plan.replicas, grid_width / std::max(plan.replica_pitch, 1u)));
+    plan.replicas_per_band =
+        std::max(1u, std::min(plan.replicas, plan.grid_width / std::max(plan.replica_pitch, 1u)));
   };
   lay_out(plan.replicas > 1 && last.lanes_are_rows ? OutputRoute::kTurnSouth : OutputRoute::kStraight);
   if (plan.bands() > 1 && !last.lanes_are_rows) lay_out(OutputRoute::kCorridor);
-  set_io_interval(g, plan);
-  if (with_latency) predict_latency(g, plan);
-  return plan;
-}
-
-void set_io_interval(const LayerGraph& g, Plan& plan) {
   plan.io_interval = io_interval(g, plan, plan.bands());
   plan.interval = std::max(plan.layers.at(plan.bottleneck).cost.interval, plan.io_interval);
 }

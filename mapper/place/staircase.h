@@ -32,9 +32,9 @@ Plan place_staircase(const LayerGraph& graph, uint32_t grid_width, uint32_t grid
 // with_latency = false skips the latency walk (O(lanes x chain) per layer), for the search's inner loop.
 Plan staircase_for_shapes(const LayerGraph& graph, uint32_t grid_width, uint32_t grid_height, uint32_t chain0,
                           const std::vector<uint32_t>& lanes, uint32_t replicas, bool with_latency = true);
-// Sets plan.io_interval for its bands and the interval to the larger of it and the slowest layer's; call
-// after changing replicas or replicas_per_band.
-void set_io_interval(const LayerGraph& graph, Plan& plan);
+// Gives a staircase `replicas` copies (as staircase_for_shapes places them: bands, pitches, the output
+// route) and sets its io_interval and interval; the layers and their costs stay (latency is not redone).
+void set_replicas(const LayerGraph& graph, Plan& plan, uint32_t replicas);
 // The uniform rule's staircase for a given b (no fit check).
 Plan staircase_for_block(const LayerGraph& graph, uint32_t grid_width, uint32_t grid_height, uint32_t block);
 

@@ -112,18 +112,23 @@ uint32_t replicas_that_fit(const Plan& one, uint32_t W, uint32_t H, uint32_t ban
 
 // The replica count to weigh for a staircase: forced, or the best of one band, two bands, ... (more bands
 // share the edge ports, cost/io.h, so more is not always faster), at most max_replicas.
-Plan best_replicas(const LayerGraph& g, uint32_t W, uint32_t H, const Shapes& s, const Plan& one, const SearchOptions& o) {
-  if (o.replicas) return staircase_for_shapes(g, W, H, s.chain0, s.lanes, o.replicas, false);
+Plan best_replicas(const LayerGraph& g, uint32_t W, uint32_t H, const Plan& one, const SearchOptions& o) {
+  auto with = [&](uint32_t R) {
+    Plan p = one;  // the layers are costed once; replicas only change the layout and the ports' bound
+    set_replicas(g, p, R);
+    return p;
+  };
+  if (o.replicas) return with(o.replicas);
   std::optional<Plan> best;
   for (uint32_t b = 1; b <= kMaxBands; ++b) {
     uint32_t R = replicas_that_fit(one, W, H, b);
     if (R == 0) break;
     if (o.max_replicas) R = std::min(R, o.max_replicas);
-    Plan p = staircase_for_shapes(g, W, H, s.chain0, s.lanes, R, false);
+    Plan p = with(R);
     if (!best || p.samples_per_second() > best->samples_per_second() * (1 + 1e-12)) best = std::move(p);
     if (o.max_replicas && R == o.max_replicas) break;
   }
-  return best ? *best : staircase_for_shapes(g, W, H, s.chain0, s.lanes, 1, false);
+  return best ? *best : with(1);
 }
 
 std::string plan_summary(const Plan& p) {
@@ -198,7 +203,7 @@ SearchResult search_impl(const LayerGraph& g, uint32_t W, uint32_t H, const Sear
         smallest = one;
       BlendAlternative alt;
       alt.target = T;
-      alt.plan = best_replicas(g, W, H, *s, one, o);
+      alt.plan = best_replicas(g, W, H, one, o);
       alt.fits = alt.plan.extent_width <= W && alt.plan.extent_height <= H && alt.plan.used_width() <= W &&
                  alt.plan.used_height() <= H && alt.plan.bands() <= kMaxBands;
       if (!alt.fits) {
