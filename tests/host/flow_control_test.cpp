@@ -154,7 +154,7 @@ TEST(FlowControl, OneInputStreamCarriesSeveralColors) {
 TEST(FlowControl, InputStreamColorsAreValidated) {
   Image im;
   im.width = 1, im.height = 1;
-  InStream s{.name = "bad", .x = 0, .y = 0, .port = kNorth, .color = 0, .payload = {1, 2, 3}};
+  InStream s{.name = "bad", .x = 0, .y = 0, .port = kNorth, .color = 0, .payload = {1, 2, 3}, .index = {}, .colors = {}};
   s.colors = {0, 1};
   im.add_in_stream(s);
   EXPECT_THROW(
@@ -183,8 +183,9 @@ TEST(FlowControl, StreamsSharingAPortDoNotHoldEachOtherUp) {
   constexpr uint32_t kFree = 3, kStuck = 5, kEach = 30;
   Image im;
   im.width = 1, im.height = 3;
-  InStream stuck{.name = "stuck", .x = 0, .y = 0, .port = kNorth, .color = kStuck};
-  InStream free{.name = "free", .x = 0, .y = 0, .port = kNorth, .color = kFree};
+  InStream stuck, free;
+  stuck.name = "stuck", stuck.port = kNorth, stuck.color = kStuck;
+  free.name = "free", free.port = kNorth, free.color = kFree;
   for (uint32_t i = 0; i < kEach; ++i) stuck.payload.push_back(500 + i), free.payload.push_back(100 + i);
   im.add_in_stream(stuck);
   im.add_in_stream(free);
@@ -208,8 +209,8 @@ TEST(FlowControl, StreamsSharingAPortDoNotHoldEachOtherUp) {
 TEST(FlowControl, StreamsSharingAPortNeedColorsOfTheirOwn) {
   Image im;
   im.width = 1, im.height = 1;
-  im.add_in_stream({.name = "a", .x = 0, .y = 0, .port = kNorth, .color = 2, .payload = {1}});
-  InStream b{.name = "b", .x = 0, .y = 0, .port = kNorth, .color = 4, .payload = {1, 2}};
+  im.add_in_stream({.name = "a", .x = 0, .y = 0, .port = kNorth, .color = 2, .payload = {1}, .index = {}, .colors = {}});
+  InStream b{.name = "b", .x = 0, .y = 0, .port = kNorth, .color = 4, .payload = {1, 2}, .index = {}, .colors = {}};
   b.colors = {4, 2};
   im.add_in_stream(b);
   try {

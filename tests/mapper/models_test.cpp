@@ -37,8 +37,9 @@ struct Outcome {
 // inputs repeated as needed), so that the steady-state interval is measured.
 // block > 0: the uniform rule with that block side instead of the search. tolerance: how far the predicted
 // samples per second may be from the measured ones (the issue asks for 10%).
+// max_replicas: 0 caps them as `wafer infer` does; else at most that many (UINT32_MAX: the search's blend).
 Outcome infer_and_check(const std::string& model, const std::string& input, uint32_t grid_w, uint32_t grid_h,
-                        uint32_t block = 0, double tolerance = 0.10) {
+                        uint32_t block = 0, double tolerance = 0.10, uint32_t max_replicas = 0) {
   std::printf("model %s input %s grid %ux%u\n", model.c_str(), input.c_str(), grid_w, grid_h);
   LayerGraph g = import_model(model);
   NpyArray in = read_npy(input);
@@ -51,7 +52,9 @@ Outcome infer_and_check(const std::string& model, const std::string& input, uint
   // Replicas capped as `wafer infer` caps them (one per 8 samples of the batch, here the given samples or
   // 16): replica 0's samples are timed, and with few of them their zeros, not the plan, set the interval.
   // Bands of replicas share input ports, so with the sparse kernel they also pace each other.
-  const uint32_t cap = uint32_t(std::max<uint64_t>(1, std::max<uint64_t>(given, 16) / 8));
+  const uint32_t cap =
+      max_replicas ? (max_replicas == UINT32_MAX ? 0 : max_replicas)
+                   : uint32_t(std::max<uint64_t>(1, std::max<uint64_t>(given, 16) / 8));
   o.plan = block ? place_staircase(g, grid_w, grid_h, {.block = block})
                  : search_plan(g, grid_w, grid_h, {.max_replicas = cap}).plan;
   // At least 16 in all: with the sparse kernel completions jitter with each sample's zeros, and the
@@ -138,13 +141,17 @@ TEST(ModelsSlow, Wide8x4096OnWse3) {
 }
 
 TEST(ModelsSlow, Mlp784AndFc34OnWse3) {
-  infer_and_check(kModels + "/mlp_784_1024_10.onnx", kModels + "/mlp_784_1024_10_x.npy", 762, 1172);
+  // The search's whole blend: 231 replicas in 11 bands of a 35 x 103 staircase, 93 % of the wafer.
+  infer_and_check(kModels + "/mlp_784_1024_10.onnx", kModels + "/mlp_784_1024_10_x.npy", 762, 1172, 0, 0.10,
+                  UINT32_MAX);
   // A known gap of the cost model (docs/mapper.md, "Sparsity"): with 38 replicas the search balances the 34
   // sparse layers so evenly that each sample's own zeros decide which layer is slowest, and the pipeline
   // runs at the mean of the per-sample maximum, above the maximum of the means the model predicts: 1950
   // cycles/sample measured against 1689 predicted (-13%), though each layer's work is within 1%. Until the
   // model covers that coupling the test holds this case to 20%, so that it still fails if it grows.
-  infer_and_check(kModels + "/fc34_relu_256.json", kModels + "/fc34_relu_256_x.npy", 762, 1172, 0, 0.20);
+  // 38 replicas in one band, as before bands: the 320 of the whole blend (8 bands) take a 364,000-cycle
+  // latency each, hours on the CPU engine.
+  infer_and_check(kModels + "/fc34_relu_256.json", kModels + "/fc34_relu_256_x.npy", 762, 1172, 0, 0.20, 38);
 }
 
 }  // namespace

@@ -89,6 +89,37 @@ TEST(RaceCheck, RandomImagesAreRaceFree) {
   }
 }
 
+// Input streams sharing a port: the group's leader reads and writes its members' positions, and only it
+// may (the other members' threads touch nothing). Two groups, one with a stream of several colors.
+TEST(RaceCheck, StreamsSharingAPortAreRaceFree) {
+  Image im;
+  im.width = 2, im.height = 4;
+  auto stream = [](std::string name, uint32_t x, uint32_t y, uint32_t port, std::vector<uint8_t> colors,
+                   uint32_t n) {
+    InStream s;
+    s.name = std::move(name), s.x = x, s.y = y, s.port = port, s.color = colors.front();
+    for (uint32_t i = 0; i < n; ++i) s.payload.push_back(1000 * colors.front() + i);
+    if (colors.size() > 1)
+      for (uint32_t i = 0; i < n; ++i) s.colors.push_back(colors[i % colors.size()]);
+    return s;
+  };
+  im.add_in_stream(stream("a", 0, 0, kNorth, {3}, 40));
+  im.add_in_stream(stream("b", 0, 0, kNorth, {5, 7}, 31));
+  im.add_in_stream(stream("c", 0, 1, kWest, {11}, 17));
+  im.add_in_stream(stream("d", 0, 1, kWest, {13}, 23));
+  im.route({0, 0, 1, 4}, 3, kNorth, port_bit(kSouth));
+  for (uint32_t c : {5u, 7u}) {
+    im.route(Rect::pe(0, 0), c, kNorth, port_bit(kEast));
+    im.route(Rect::pe(1, 0), c, kWest, port_bit(kSouth));
+    im.route({1, 1, 1, 3}, c, kNorth, port_bit(kSouth));
+  }
+  for (uint32_t c : {11u, 13u}) im.route({0, 1, 2, 1}, c, kWest, port_bit(kEast));
+  im.add_out_stream({.name = "s0", .x = 0, .y = 3, .port = kSouth, .capacity = 40});
+  im.add_out_stream({.name = "s1", .x = 1, .y = 3, .port = kSouth, .capacity = 31});
+  im.add_out_stream({.name = "e1", .x = 1, .y = 1, .port = kEast, .capacity = 40});
+  expect_race_free(im, "streams sharing ports", {.max_cycles = 400, .until_quiescent = true});
+}
+
 TEST(RaceCheck, TrappingImagesAreRaceFree) {
   uint32_t trapped = 0;
   for (uint64_t seed = 1; seed <= 24; ++seed) {
