@@ -337,7 +337,9 @@ std::vector<LayerAlternative> layer_alternatives(const LayerGraph& g, const Sear
         v << "faster layer, pipeline " << alt.interval << " but " << alt.pes() - std::min(alt.pes(), p.pes())
           << " more PEs leave room for fewer replicas";
       else
-        v << "no faster pipeline (the bottleneck is layer " << p.bottleneck << " at " << p.interval << "); "
+        v << "no faster pipeline (the bottleneck is "
+          << (p.io_bound() ? std::string("the shared edge ports") : "layer " + std::to_string(p.bottleneck))
+          << " at " << p.interval << "); "
           << (alt.pes() >= p.pes() ? std::to_string(alt.pes() - p.pes()) + " more PEs"
                                    : "fewer PEs but slower");
     }
