@@ -88,11 +88,14 @@ int infer_command(int argc, char** argv) {
   // finish the batch sooner but show only its latency; --replicas N forces any count.
   constexpr uint32_t kSamplesPerReplica = 8;
   const uint32_t max_replicas = std::max(1u, batch.size / kSamplesPerReplica);
-  const PlanChoice choice = choose_plan(g, grid, args, max_replicas);
+  PlanChoice choice = choose_plan(g, grid, args, max_replicas);
   if (!args["replicas"].as<uint32_t>() && choice.plan.replicas == max_replicas)
     std::printf("replicas capped at %u: each gets at least %u of the %u samples, so that the steady state is "
                 "measured (--replicas N forces a count)\n",
                 max_replicas, kSamplesPerReplica, batch.size);
+  // The search costs shapes with each position's expected work; the chosen plan's interval is then
+  // predicted over the batch's own samples (the coupling model, mapper/cost/coupling.h).
+  const mapper::CoupledPlan coupled = mapper::couple_plan(g, choice.plan, batch.values, batch.size);
   const mapper::Plan& plan = choice.plan;
   const std::string engine_name = pick_engine(args["engine"].as<std::string>());
   std::printf("%s: %zu layers, %llu weights; %u sample(s) from %s; grid %ux%u; engine %s\n", model.c_str(),
@@ -101,6 +104,7 @@ int infer_command(int argc, char** argv) {
   std::printf("%s", mapper::plan_table(g, plan).c_str());
   std::printf("%s", describe_choice(choice).c_str());
   std::printf("%s", mapper::describe_sparsity(g, sparsity).c_str());
+  std::printf("%s", mapper::describe_coupled(coupled).c_str());
   std::fflush(stdout);
 
   check_image_fits_memory(model, plan);
@@ -121,6 +125,10 @@ int infer_command(int argc, char** argv) {
     std::printf("steady state: %.1f cycles/sample measured, %llu predicted (%+.1f%%): %.4g samples/s at 850 MHz\n",
                 run.interval, (unsigned long long)plan.interval,
                 100.0 * (double(plan.interval) - run.interval) / run.interval, run.samples_per_second());
+    if (coupled.applied)
+      std::printf("  (predicted by the coupling model; the expected-work model alone: %llu, %+.1f%%)\n",
+                  (unsigned long long)coupled.expected,
+                  100.0 * (double(coupled.expected) - run.interval) / run.interval);
   } else {
     std::printf("steady state: not measured (fewer than 4 samples); predicted %llu cycles/sample\n",
                 (unsigned long long)plan.interval);

@@ -13,6 +13,7 @@
 #include "mapper/picture/plan_picture.h"
 #include "mapper/run/batch_input.h"
 #include "mapper/sparsity/density.h"
+#include "mapper/sparsity/setup.h"
 #include "mapper/search/explain.h"
 
 namespace wafer::cli {
@@ -47,7 +48,11 @@ int map_command(int argc, char** argv) {
     // infer` does, so that both predict the same (without --input: every input non-zero).
     mapper::measure_densities(g, batch.values, batch.size);
   }
-  const PlanChoice choice = choose_plan(g, grid, args);
+  PlanChoice choice = choose_plan(g, grid, args);
+  // With a batch, the chosen plan's interval is predicted over its samples (the coupling model), as `wafer
+  // infer` does.
+  mapper::CoupledPlan coupled;
+  if (batch.size) coupled = mapper::couple_plan(g, choice.plan, batch.values, batch.size);
   const mapper::Plan& plan = choice.plan;
   const std::filesystem::path dir = args["out"].as<std::string>();
   std::error_code ec;
@@ -70,6 +75,7 @@ int map_command(int argc, char** argv) {
                 (unsigned long long)g.weight_count(), dir.string().c_str());
     std::printf("%s", mapper::plan_table(g, plan).c_str());
     std::printf("%s", describe_choice(choice).c_str());
+    std::printf("%s", mapper::describe_coupled(coupled).c_str());
     if (args.count("explain")) {
       if (!choice.search) throw Error("--explain shows the search's alternatives: drop --block");
       const std::string which = args["explain"].as<std::string>();

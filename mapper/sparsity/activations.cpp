@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "host/model/error.h"
+#include "mapper/check/ordered_fp32.h"
 
 namespace wafer::mapper {
 
@@ -27,6 +28,18 @@ std::vector<std::vector<double>> layer_activations(const LayerGraph& g, const st
       }
     acts.push_back(std::move(y));
   }
+  return acts;
+}
+
+std::vector<std::vector<double>> wafer_activations(const LayerGraph& g, const Plan& plan,
+                                                   const std::vector<double>& input, uint32_t batch) {
+  if (input.size() != uint64_t(batch) * g.input_size()) throw Error("activations: input size mismatch");
+  std::vector<std::vector<double>> acts;
+  acts.emplace_back(input.size());
+  for (size_t i = 0; i < input.size(); ++i) acts[0][i] = double(float(input[i]));
+  ReplayDetail detail;
+  ordered_fp32_forward(g, plan, input, batch, &detail);
+  for (const std::vector<float>& y : detail.outputs) acts.emplace_back(y.begin(), y.end());
   return acts;
 }
 

@@ -1,8 +1,11 @@
 #include "mapper/sparsity/setup.h"
 
+#include <algorithm>
+#include <cmath>
 #include <sstream>
 
 #include "host/model/error.h"
+#include "mapper/sparsity/activations.h"
 #include "mapper/sparsity/density.h"
 
 namespace wafer::mapper {
@@ -63,6 +66,40 @@ std::string describe_measured_sparsity(const LayerGraph& g, const ReplayDetail& 
     }
   }
   o << "\n";
+  return o.str();
+}
+
+CoupledPlan couple_plan(const LayerGraph& g, Plan& plan, const std::vector<double>& input, uint32_t batch) {
+  CoupledPlan c;
+  c.expected = plan.interval;
+  if (g.dense_kernel || batch == 0 || input.size() != uint64_t(batch) * g.input_size()) return c;
+  // Replica 0's samples only: every replica runs the same pipeline, and the run times replica 0.
+  const uint32_t R = std::max(plan.replicas, 1u), N = g.input_size();
+  const uint32_t timed = (batch + R - 1) / R;
+  std::vector<double> mine;
+  mine.reserve(uint64_t(timed) * N);
+  for (uint64_t s = 0; s < batch; s += R) mine.insert(mine.end(), input.begin() + s * N, input.begin() + (s + 1) * N);
+  Plan one = plan;
+  one.replicas = 1;
+  c.prediction = predict_coupled(g, one, wafer_activations(g, one, mine, timed), timed);
+  if (c.prediction.modelled && c.prediction.interval > 0) {
+    // Bands of replicas: the shared edge ports still bound each pipeline (cost/io.h).
+    plan.interval = std::max<uint64_t>(uint64_t(std::llround(c.prediction.interval)), plan.io_interval);
+    c.applied = true;
+  }
+  return c;
+}
+
+std::string describe_coupled(const CoupledPlan& c) {
+  std::ostringstream o;
+  if (c.applied) {
+    o << "predicted interval from the coupling model over replica 0's " << c.prediction.timed
+      << " samples (each sample's own zeros through the pipeline): " << c.prediction.interval
+      << " cycles/sample; the expected-work model alone: " << c.expected << "\n";
+  } else if (c.prediction.modelled) {
+    o << "coupling model not applied: replica 0 gets " << c.prediction.timed
+      << " sample(s), fewer than the 4 its steady state needs; predicted interval from the expected-work model\n";
+  }
   return o.str();
 }
 

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "mapper/check/ordered_fp32.h"
+#include "mapper/cost/coupling.h"
 #include "mapper/graph.h"
+#include "mapper/plan.h"
 #include "mapper/sparsity/induced.h"
 
 namespace wafer::mapper {
@@ -31,5 +33,17 @@ SparsitySetup setup_sparsity(LayerGraph& g, const std::vector<double>& input, ui
 std::string describe_sparsity(const LayerGraph& g, const SparsitySetup& s);
 // Per layer: input density and the fraction induced sparsity zeroed, from the replay's hidden outputs.
 std::string describe_measured_sparsity(const LayerGraph& g, const ReplayDetail& detail);
+
+// The plan re-scored with the coupling model (cost/coupling.h) over the batch as a run deals it: replica 0's
+// samples (s = 0, R, 2R, ...), with the wafer's own zeros (the fp32 replay). When the model applies (sparse
+// kernel, at least 4 samples for replica 0) plan.interval becomes the modelled interval, rounded; `expected`
+// keeps the expected-work model's.
+struct CoupledPlan {
+  CoupledPrediction prediction;
+  uint64_t expected = 0;  // plan.interval before
+  bool applied = false;
+};
+CoupledPlan couple_plan(const LayerGraph& g, Plan& plan, const std::vector<double>& input, uint32_t batch);
+std::string describe_coupled(const CoupledPlan& c);
 
 }  // namespace wafer::mapper
