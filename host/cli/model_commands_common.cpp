@@ -87,8 +87,9 @@ std::string describe_choice(const PlanChoice& c) {
 }
 
 void check_image_fits_memory(const std::string& model, const mapper::Plan& plan) {
-  // The wide network on wse3 with 21 replicas: 11 GiB of SRAM contents, ~11 GB on disk, ~30 GB to build.
-  const uint64_t sram = mapper::pipeline_image_sram_bytes(plan), need = 3 * sram;
+  // Building an image takes about its SRAM contents (measured: the wide network on wse3 with 3 replicas,
+  // 1.6 GB of blocks, 1.6 GB more resident; save_image streams to the file), plus room for validation.
+  const uint64_t sram = mapper::pipeline_image_sram_bytes(plan), need = sram + sram / 2;
   const HostMemory mem = host_memory();
   if (mem.available && need > mem.available)
     throw Error(model + ": the image of this plan (" + std::to_string(plan.replicas) + " replica(s), " + gib(sram) +

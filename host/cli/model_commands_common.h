@@ -36,8 +36,8 @@ PlanChoice choose_plan(const mapper::LayerGraph& g, const GridSize& grid, const 
 std::string describe_choice(const PlanChoice& c);
 
 // Refuses, before the image is built, a plan whose image would not fit the host's available memory
-// (building and writing one takes about 3x its SRAM contents: mapper::pipeline_image_sram_bytes) rather
-// than be killed halfway; says what to do instead.
+// (building one takes about its SRAM contents, mapper::pipeline_image_sram_bytes; 1.5x is asked for)
+// rather than be killed halfway; says what to do instead.
 void check_image_fits_memory(const std::string& model, const mapper::Plan& plan);
 
 }  // namespace wafer::cli

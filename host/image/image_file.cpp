@@ -12,9 +12,18 @@ namespace {
 constexpr char kMagic[8] = {'W', 'A', 'F', 'E', 'R', 'I', 'M', 'G'};
 constexpr char kEndMarker[4] = {'E', 'N', 'D', '!'};
 
+// Appends to a string, or (with a sink) writes straight to a stream, so that saving a large image does not
+// hold a second copy of it in memory.
 class Writer {
  public:
-  void bytes(const void* p, size_t n) { buf_.append(static_cast<const char*>(p), n); }
+  Writer() = default;
+  explicit Writer(std::ostream& sink) : sink_(&sink) {}
+  void bytes(const void* p, size_t n) {
+    if (sink_)
+      sink_->write(static_cast<const char*>(p), std::streamsize(n));
+    else
+      buf_.append(static_cast<const char*>(p), n);
+  }
   void u8(uint8_t v) { bytes(&v, 1); }
   void u16(uint16_t v) { bytes(&v, 2); }
   void u32(uint32_t v) { bytes(&v, 4); }
@@ -27,6 +36,7 @@ class Writer {
   const std::string& data() const { return buf_; }
 
  private:
+  std::ostream* sink_ = nullptr;
   std::string buf_;
 };
 
@@ -108,10 +118,7 @@ void read_names(Reader& r, Image& im) {
   for (auto& c : im.color_names) c.name = r.str("color name"), c.color = r.u32("color"), c.count = r.u32("count");
 }
 
-}  // namespace
-
-std::string image_bytes(const Image& im) {
-  Writer w;
+void write_image(Writer& w, const Image& im) {
   w.bytes(kMagic, 8);
   w.u32(kImageVersion);
   w.u32(im.width);
@@ -164,14 +171,22 @@ std::string image_bytes(const Image& im) {
   w.u64(im.color_names.size());
   for (const auto& c : im.color_names) w.str(c.name), w.u32(c.color), w.u32(c.count);
   w.bytes(kEndMarker, 4);
+}
+
+}  // namespace
+
+std::string image_bytes(const Image& im) {
+  Writer w;
+  write_image(w, im);
   return w.data();
 }
 
 void save_image(const Image& im, const std::string& path) {
-  const std::string bytes = image_bytes(im);
   std::ofstream f(path, std::ios::binary | std::ios::trunc);
   if (!f) throw Error(cannot_open(path, "for writing"));
-  f.write(bytes.data(), std::streamsize(bytes.size()));
+  Writer w(f);
+  write_image(w, im);
+  f.flush();
   if (!f) throw Error(path + ": write failed");
 }
 

@@ -20,9 +20,8 @@ Image build_pipeline_image(const LayerGraph& graph, const Plan& plan, const std:
                            uint32_t batch);
 
 // An upper bound on the SRAM contents the image holds, in bytes (every PE's largest block, bias and
-// accumulators, all replicas): what dominates its size in memory and on disk. Building and writing an image
-// takes about 3 times this (the image, the file buffer, validation); `wafer map` refuses beforehand when
-// that exceeds the host's available memory.
+// accumulators, all replicas): what dominates its size in memory and on disk. `wafer map` and `wafer infer`
+// refuse beforehand when 1.5 times this exceeds the host's available memory.
 uint64_t pipeline_image_sram_bytes(const Plan& plan);
 
 // Reads the batch x M outputs back from the output streams of a finished run; throws naming the lane and
