@@ -107,7 +107,7 @@ int infer_command(int argc, char** argv) {
   std::printf("%s", mapper::describe_coupled(coupled).c_str());
   std::fflush(stdout);
 
-  check_image_fits_memory(model, plan);
+  check_image_fits_memory(model, plan, engine_name == "cpu");
   const Image im = mapper::build_pipeline_image(g, plan, batch.values, batch.size);
   auto engine = make_engine(engine_name, {.threads = args["threads"].as<unsigned>()});
   engine->load(im);

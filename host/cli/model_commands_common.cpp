@@ -1,12 +1,13 @@
 #include "host/cli/model_commands_common.h"
 
-#include "host/engine/host_memory.h"
-#include "mapper/image/pipeline_image.h"
-
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
+#include "host/engine/host_memory.h"
+#include "host/engine/machine_state.h"
 #include "host/model/error.h"
+#include "mapper/image/pipeline_image.h"
 
 namespace wafer::cli {
 
@@ -86,16 +87,24 @@ std::string describe_choice(const PlanChoice& c) {
   return s;
 }
 
-void check_image_fits_memory(const std::string& model, const mapper::Plan& plan) {
+void check_image_fits_memory(const std::string& model, const mapper::Plan& plan, bool and_cpu_state) {
   // Building an image takes about its SRAM contents (measured: the wide network on wse3 with 3 replicas,
   // 1.6 GB of blocks, 1.6 GB more resident; save_image streams to the file), plus room for validation.
-  const uint64_t sram = mapper::pipeline_image_sram_bytes(plan), need = sram + sram / 2;
+  const uint64_t sram = mapper::pipeline_image_sram_bytes(plan), image = sram + sram / 2;
+  // The CPU engine's state sizes every PE's SRAM to the largest block (Image::sram_words), beside the image.
+  uint32_t words = 0;
+  for (const auto& l : plan.layers) words = std::max(words, l.cost.data_words);
+  const uint64_t state =
+      and_cpu_state ? MachineState::bytes_needed(plan.grid_width, plan.grid_height, std::min(words, kSramWords)) : 0;
   const HostMemory mem = host_memory();
-  if (mem.available && need > mem.available)
-    throw Error(model + ": the image of this plan (" + std::to_string(plan.replicas) + " replica(s), " + gib(sram) +
-                " of SRAM contents) needs about " + gib(need) + " of host memory to build, but " +
-                gib(mem.available) + " is available: use fewer --replicas or a smaller --grid" +
-                " (wafer map: or --no-image, for plan.json and the pictures only)");
+  if (mem.available && image + state > mem.available) {
+    std::string what = "the image of this plan (" + std::to_string(plan.replicas) + " replica(s), " + gib(sram) +
+                       " of SRAM contents) needs about " + gib(image);
+    if (state) what += " and the CPU engine's machine state " + gib(state);
+    throw Error(model + ": " + what + " of host memory, but " + gib(mem.available) +
+                " is available: use fewer --replicas or a smaller --grid" +
+                (and_cpu_state ? std::string() : " (or --no-image, for plan.json and the pictures only)"));
+  }
 }
 
 }  // namespace wafer::cli

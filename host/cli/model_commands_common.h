@@ -36,8 +36,9 @@ PlanChoice choose_plan(const mapper::LayerGraph& g, const GridSize& grid, const 
 std::string describe_choice(const PlanChoice& c);
 
 // Refuses, before the image is built, a plan whose image would not fit the host's available memory
-// (building one takes about its SRAM contents, mapper::pipeline_image_sram_bytes; 1.5x is asked for)
-// rather than be killed halfway; says what to do instead.
-void check_image_fits_memory(const std::string& model, const mapper::Plan& plan);
+// (building one takes about its SRAM contents, mapper::pipeline_image_sram_bytes; 1.5x is asked for),
+// and with and_cpu_state the CPU engine's machine state beside it, rather than be killed halfway or refused
+// only after the build; says what to do instead.
+void check_image_fits_memory(const std::string& model, const mapper::Plan& plan, bool and_cpu_state = false);
 
 }  // namespace wafer::cli
