@@ -802,7 +802,8 @@ WAFER_HD inline bool step_in_stream(const View& m, uint32_t i, uint64_t t, bool*
   uint32_t sent = 0;
   bool left = false;
   uint32_t k = i;
-  for (uint32_t r = uint32_t(t % s.group_size); r > 0; --r) k = m.in_info[k].next;
+  if (s.group_size > 1)  // the turn: start at member t mod size (a lone stream skips the division)
+    for (uint32_t r = uint32_t(t % s.group_size); r > 0; --r) k = m.in_info[k].next;
   for (uint32_t r = 0; r < s.group_size; ++r, k = m.in_info[k].next) {
     const InStreamInfo& q = m.in_info[k];
     const uint64_t pos = m.in_pos[k];

@@ -102,20 +102,30 @@ Plan staircase_for_shapes(const LayerGraph& g, uint32_t grid_width, uint32_t gri
   return plan;
 }
 
+ReplicaLayout replica_layout(const Plan& one, bool replicated, bool banded) {
+  const LayerPlan& last = one.layers.back();
+  ReplicaLayout l;
+  if (banded && !last.lanes_are_rows)
+    l.route = OutputRoute::kCorridor;
+  else if (replicated && last.lanes_are_rows)
+    l.route = OutputRoute::kTurnSouth;
+  const bool turns = l.route != OutputRoute::kStraight, corridor = l.route == OutputRoute::kCorridor;
+  l.pitch = one.extent_width + (turns ? last.lanes : 0);
+  l.band_pitch = one.extent_height + (corridor ? last.lanes : 0);
+  l.last_band_height = one.extent_height + (corridor ? last.lanes : 0);
+  return l;
+}
+
 void set_replicas(const LayerGraph& g, Plan& plan, uint32_t replicas) {
   plan.replicas = std::max(replicas, 1u);
-  const LayerPlan& last = plan.layers.back();
   // Bands: as many replicas side by side as the grid's width holds, the rest in bands below.
-  auto lay_out = [&](OutputRoute route) {
-    const bool turns = route != OutputRoute::kStraight;
-    plan.output_route = route;
-    plan.replica_pitch = plan.extent_width + (turns ? last.lanes : 0);
-    plan.band_pitch = plan.extent_height + (route == OutputRoute::kCorridor ? last.lanes : 0);
-    plan.replicas_per_band =
-        std::max(1u, std::min(plan.replicas, plan.grid_width / std::max(plan.replica_pitch, 1u)));
+  auto lay_out = [&](bool banded) {
+    const ReplicaLayout l = replica_layout(plan, plan.replicas > 1, banded);
+    plan.output_route = l.route, plan.replica_pitch = l.pitch, plan.band_pitch = l.band_pitch;
+    plan.replicas_per_band = std::max(1u, std::min(plan.replicas, plan.grid_width / std::max(l.pitch, 1u)));
   };
-  lay_out(plan.replicas > 1 && last.lanes_are_rows ? OutputRoute::kTurnSouth : OutputRoute::kStraight);
-  if (plan.bands() > 1 && !last.lanes_are_rows) lay_out(OutputRoute::kCorridor);
+  lay_out(false);
+  if (plan.bands() > 1) lay_out(true);
   plan.io_interval = io_interval(g, plan, plan.bands());
   plan.interval = std::max(plan.layers.at(plan.bottleneck).cost.interval, plan.io_interval);
 }

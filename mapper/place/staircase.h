@@ -32,6 +32,15 @@ Plan place_staircase(const LayerGraph& graph, uint32_t grid_width, uint32_t grid
 // with_latency = false skips the latency walk (O(lanes x chain) per layer), for the search's inner loop.
 Plan staircase_for_shapes(const LayerGraph& graph, uint32_t grid_width, uint32_t grid_height, uint32_t chain0,
                           const std::vector<uint32_t>& lanes, uint32_t replicas, bool with_latency = true);
+// How replicas of a staircase are laid out: the last layer's output route (straight alone; turning south
+// when replicated and its outputs leave east; by a corridor in bands when they leave south), the columns
+// from one replica to the next, the rows from one band to the next, and the rows the lowest band needs.
+struct ReplicaLayout {
+  OutputRoute route = OutputRoute::kStraight;
+  uint32_t pitch = 0, band_pitch = 0, last_band_height = 0;
+};
+ReplicaLayout replica_layout(const Plan& one, bool replicated, bool banded);
+
 // Gives a staircase `replicas` copies (as staircase_for_shapes places them: bands, pitches, the output
 // route) and sets its io_interval and interval; the layers and their costs stay (latency is not redone).
 void set_replicas(const LayerGraph& graph, Plan& plan, uint32_t replicas);

@@ -98,16 +98,10 @@ std::optional<Shapes> shapes_for_target(const LayerGraph& g, uint64_t T, const S
 // under another, at most kMaxBands (each band below the first needs two colors of its own).
 uint32_t replicas_that_fit(const Plan& one, uint32_t W, uint32_t H, uint32_t bands) {
   if (one.extent_height > H || one.extent_width > W || bands > kMaxBands) return 0;
-  const LayerPlan& last = one.layers.back();
-  if (bands == 1) {
-    const uint32_t per_band = W / (one.extent_width + (last.lanes_are_rows ? last.lanes : 0));
-    return std::max(1u, per_band);  // a single replica sends its outputs straight on
-  }
-  const uint32_t pitch = one.extent_width + last.lanes;
-  const uint32_t band_pitch = one.extent_height + (last.lanes_are_rows ? 0 : last.lanes);
-  const uint32_t height = (bands - 1) * band_pitch + one.extent_height + (last.lanes_are_rows ? 0 : last.lanes);
-  if (height > H || pitch > W) return 0;
-  return (W / pitch) * bands;
+  if (bands == 1) return std::max(1u, W / replica_layout(one, true, false).pitch);  // one alone goes straight on
+  const ReplicaLayout l = replica_layout(one, true, true);
+  if ((bands - 1) * l.band_pitch + l.last_band_height > H || l.pitch > W) return 0;
+  return (W / l.pitch) * bands;
 }
 
 // The replica count to weigh for a staircase: forced, or the best of one band, two bands, ... (more bands
