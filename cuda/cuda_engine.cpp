@@ -12,6 +12,7 @@
 #include "cuda/device_buffer.h"
 #include "cuda/device_memory.h"
 #include "cuda/device_state.h"
+#include "cuda/device_trace.h"
 #include "cuda/state_reduce.h"
 #include "cuda/step_kernels.h"
 #include "host/engine/host_access.h"
@@ -145,21 +146,27 @@ class CudaEngine final : public Engine {
   RunResult run(const RunRequest& request) override {
     require_loaded();
     require_consistent();
-    if (request.trace)  // the recorder reads the state after every cycle: host memory, the CPU engine's
-      throw Error("traces record on the CPU engine only: run with --engine cpu");
     const RunLimits limits = run_limits(request, host_.out_info.size());
     if (auto r = result_without_running(stopped_, limits)) return *r;
     select_device();
+    // A traced run gathers a frame after every cycle (cuda/device_trace.h): no graphs, batches that fit
+    // the frame buffer, and the frames of each batch handed to the recorder once it has run.
+    std::optional<DeviceTraceFrames> trace;
+    if (request.trace) {
+      trace.emplace(*request.trace, host_, launch_.batch_cycles, stream_);
+      trace->baseline(state_.view(), cycle_, debug_sync_);
+    }
     DeviceControl c{};
     c.limits = limits;
     c.cycle = cycle_;
     auto* control = control_.as<DeviceControl>();
     WAFER_CUDA_CHECK(cudaMemcpyAsync(control, &c, sizeof c, cudaMemcpyHostToDevice, stream_));
-    const bool graphs = launch_.use_graph && !debug_sync_;
+    const bool graphs = launch_.use_graph && !debug_sync_ && !trace;
     const StepLaunch step{launch_.block_size, launch_.permute_threads};
     uint32_t batches = 0;
+    uint64_t done = 0;  // cycles of this run before the current batch
     const RunProgress progress = run_batches(
-        limits.max_cycles, launch_.batch_cycles,
+        limits.max_cycles, trace ? trace->frames_per_batch() : launch_.batch_cycles,
         [&](uint32_t cycles, bool whole) {
           if (graphs && whole) {
             if (!graph_.ready()) graph_.build(state_.view(), control, step, cycles, stream_);
@@ -167,12 +174,15 @@ class CudaEngine final : public Engine {
           } else {
             for (uint32_t i = 0; i < cycles; ++i) {
               enqueue_cycle(state_.view(), control, step, stream_, debug_sync_);
+              if (trace) trace->enqueue(state_.view(), i, debug_sync_);
             }
           }
         },
         [&] {
           WAFER_CUDA_CHECK(cudaMemcpyAsync(&c, control, sizeof c, cudaMemcpyDeviceToHost, stream_));
           WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+          if (trace) trace->deliver(c.progress.cycles_done - done, cycle_ + done);
+          done = c.progress.cycles_done;
           if (++batches == launch_.test_fail_after_batches) {
             throw Error("injected failure after " + std::to_string(batches) + " batches (test hook)");
           }

@@ -44,6 +44,12 @@ __global__ void activate_kernel(const __grid_constant__ MachineView v, Rect rect
   if (!(v.blocked[p] & (1u << task))) v.flags[p] |= kFlagHasWork;
 }
 
+// One thread per frame item (trace_frame.h): a PE of the traced rectangle, then a stream.
+__global__ void trace_gather_kernel(const __grid_constant__ MachineView v, TraceGather g, uint32_t* frame) {
+  const uint64_t i = uint64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+  gather_trace_item(v, g, i, frame);
+}
+
 }  // namespace
 
 StepKernelLimits step_kernel_limits(bool permuted) {
@@ -78,6 +84,15 @@ void enqueue_activate(const MachineView& view, Rect rect, uint32_t task, cudaStr
   constexpr uint32_t kBlock = 256;
   activate_kernel<<<uint32_t((pes + kBlock - 1) / kBlock), kBlock, 0, stream>>>(view, rect, task);
   WAFER_CUDA_CHECK_LAUNCH(activate_kernel, debug_sync);
+}
+
+void enqueue_trace_gather(const MachineView& view, const TraceGather& g, uint32_t* frame, cudaStream_t stream,
+                          bool debug_sync) {
+  const uint64_t items = trace_frame_items(g);
+  if (items == 0) return;
+  constexpr uint32_t kBlock = 128;
+  trace_gather_kernel<<<uint32_t((items + kBlock - 1) / kBlock), kBlock, 0, stream>>>(view, g, frame);
+  WAFER_CUDA_CHECK_LAUNCH(trace_gather_kernel, debug_sync);
 }
 
 }  // namespace wafer

@@ -17,6 +17,7 @@
 #include "cuda/step_thread.h"
 #include "host/image/image.h"
 #include "host/model/state.h"
+#include "host/model/trace_frame.h"
 
 namespace wafer {
 
@@ -56,5 +57,11 @@ void enqueue_cycle(const MachineView& view, DeviceControl* control, const StepLa
 // The SDK's launch, in copy mode: activate local task `task` on every PE of `rect` (clipped by the caller).
 void enqueue_activate(const MachineView& view, Rect rect, uint32_t task, cudaStream_t stream,
                       bool debug_sync);
+
+// Gathers the trace frame (host/model/trace_frame.h) of the state the cycles enqueued so far leave into
+// `frame` (device memory, trace_frame_words(g) words; g.streams in device memory too). It reads the state
+// only, so a run that is traced steps exactly as one that is not.
+void enqueue_trace_gather(const MachineView& view, const TraceGather& g, uint32_t* frame, cudaStream_t stream,
+                          bool debug_sync);
 
 }  // namespace wafer

@@ -91,6 +91,18 @@ compare_engines() {
       status=1
     fi
   done
+  # Traces through the command line: the same file from both engines.
+  for f in jacobi summa; do
+    bin/wafer run --engine cpu --trace 0,0,2x2 --trace-out "trace_$f.cpu.json" "$ROOT/data/programs/$f.wasm" >/dev/null &&
+      bin/wafer run --engine cuda --trace 0,0,2x2 --trace-out "trace_$f.cuda.json" "$ROOT/data/programs/$f.wasm" >/dev/null ||
+      { echo "FAILED: trace of $f"; status=1; continue; }
+    if cmp -s "trace_$f.cpu.json" "trace_$f.cuda.json"; then
+      echo "same trace: $f ($(wc -c <"trace_$f.cuda.json") bytes)"
+    else
+      echo "DIFFERENT trace: $f"
+      status=1
+    fi
+  done
   return $status
 }
 export -f strip_timing compare_engines
@@ -128,7 +140,7 @@ run() {
   # Small grids only: memcheck slows kernels down many times. racecheck would see nothing (it checks shared
   # memory, which the engine does not use): the CPU race checker (tests/race) covers the global state.
   step memcheck 80 "$sanitizer" --tool memcheck --error-exitcode 9 bin/wafer_cuda_tests \
-    --gtest_filter='CudaCopyMode.*:RunError.*:CudaStops.SameCycleSameReportAsCpu'
+    --gtest_filter='CudaCopyMode.*:RunError.*:CudaStops.SameCycleSameReportAsCpu:CudaTrace.RunsThatStopMidBatchTraceLikeCpu'
   # --quick: few cycles per workload; the traffic columns record one cycle of a full wafer.
   step bench 90 bin/wafer_bench_cuda --quick --traffic-pe-cycles 1000000 --json "$OUT/bench.json"
   echo "failed steps: $FAILED" | tee -a "$OUT/summary.txt"

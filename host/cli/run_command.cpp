@@ -73,7 +73,7 @@ int run_command(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("row"))(
       "dtype", "f32 (default) or u32 for --input, --write, --read and written outputs; printed outputs: each stream as its words look unless given",
       cxxopts::value<std::string>()->default_value("f32"))(
-      "trace", "X,Y,WxH: record what the PEs of this rectangle do, cycle by cycle (CPU engine)",
+      "trace", "X,Y,WxH: record what the PEs of this rectangle do, cycle by cycle (either engine)",
       cxxopts::value<std::string>())(
       "trace-out", "where --trace writes (Chrome trace event JSON: ui.perfetto.dev, chrome://tracing)",
       cxxopts::value<std::string>()->default_value("trace.json"))(
@@ -138,7 +138,6 @@ int run_command(int argc, char** argv) {
   const Image& im = rt.image();
   std::optional<TraceRecorder> trace;
   if (trace_rect) {
-    if (rt.engine().name() != std::string("cpu")) throw Error("--trace records on the CPU engine only (--engine cpu)");
     trace.emplace(im, *trace_rect, args["trace-limit"].as<uint64_t>());
   }
   uint64_t max_cycles = args["max-cycles"].as<uint64_t>();

@@ -24,8 +24,9 @@ struct RunRequest {
   int32_t output_stream = -1;     // with output_count: stop once this stream has received K elements
   uint64_t output_count = 0;
   uint64_t watchdog_cycles = 10000;  // stop with a stall report after this many cycles without progress
-  // Observation, off by default and then free: a recorder called after every cycle (CPU engine only; the
-  // CUDA engine refuses it), and a callback every `progress_every` cycles with the cycle count reached.
+  // Observation, off by default and then free: a recorder given a frame of the traced PEs after every
+  // cycle (the CUDA engine gathers them on the device and delivers them once per batch), and a callback
+  // every `progress_every` cycles with the cycle count reached.
   TraceRecorder* trace = nullptr;
   std::function<void(uint64_t cycle)> on_progress = nullptr;
   uint64_t progress_every = 0;

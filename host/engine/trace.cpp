@@ -29,10 +29,6 @@ const char* stall_name(Counter c) {
   }
 }
 
-uint32_t opposite(uint32_t d) {
-  return d ^ 2u;  // N <-> S, E <-> W
-}
-
 }  // namespace
 
 TraceRecorder::TraceRecorder(const Image& image, Rect rect, uint64_t limit) : image_(image), rect_(rect), limit_(limit) {
@@ -69,86 +65,134 @@ void TraceRecorder::close(Open& o, uint32_t pe, uint32_t track, uint64_t now) {
   o.on = false;
 }
 
+std::string TraceRecorder::TracedStream::name_of(uint32_t color) const {
+  for (const auto& [c, name] : members)
+    if (c == color) return name;
+  // A stream that multiplexes colors (InStream::colors): alone on its port it is the only candidate.
+  if (members.size() == 1) return members[0].second;
+  std::string all;
+  for (const auto& m : members) all += (all.empty() ? "" : "|") + m.second;
+  return all;
+}
+
+void TraceRecorder::prepare(const MachineState& s) {
+  if (prepared_) return;
+  if (s.width != image_.width || s.height != image_.height) throw Error("trace: the state is not the image's");
+  prepared_ = true;
+  for (uint32_t k = 0; k < s.in_info.size(); ++k) {
+    const InStreamInfo& info = s.in_info[k];
+    const uint32_t x = info.pe % s.width, y = info.pe / s.width;
+    if (info.leader != k || !rect_.contains(x, y)) continue;
+    TracedStream t{(y - rect_.y) * rect_.w + (x - rect_.x), info.port, {}};
+    uint32_t m = k;
+    do {
+      t.members.emplace_back(s.in_info[m].color, m < s.in_names.size() ? s.in_names[m] : "stream " + std::to_string(m));
+      m = s.in_info[m].next;
+    } while (m != k && t.members.size() < s.in_info.size());
+    stream_ids_.push_back(k);
+    streams_.push_back(std::move(t));
+  }
+}
+
+TraceGather TraceRecorder::gather() const {
+  return {rect_.x, rect_.y, rect_.w, rect_.h, uint32_t(stream_ids_.size()), stream_ids_.data()};
+}
+
 void TraceRecorder::begin(const MachineState& s, uint64_t cycle) {
   if (begun_) return;
-  begun_ = true;
-  for (uint32_t i = 0; i < pes_.size(); ++i) {
-    const uint64_t p = uint64_t(rect_.y + i / rect_.w) * s.width + rect_.x + i % rect_.w;
-    PeTrack& t = pes_[i];
-    t.task = s.task[p];
-    if (t.task != kNoTask) t.task_slice = {true, cycle, task_name(s.kernel[p], t.task), ""};
-    t.slot_w0.resize(kOpSlots);
-    t.op_slices.resize(kOpSlots);
-    for (uint32_t k = 0; k < uint32_t(kOpSlots); ++k) {
-      t.slot_w0[k] = s.ops[uint64_t(k * kOpSlotWords) * s.n + p];
-      if (t.slot_w0[k] & opslot::kActive) t.op_slices[k] = {true, cycle, op_name(t.slot_w0[k] & 0xFFu), ""};
-    }
-    for (uint32_t c = 0; c < kCounterCount; ++c) t.ctr[c] = s.ctr[uint64_t(c) * s.n + p];
-  }
+  prepare(s);
+  gather_host_frame(s);
+  begin(frame_.data(), cycle);
 }
 
 void TraceRecorder::after_cycle(const MachineState& s, uint64_t cycle) {
   if (!begun_ || cut_) return;
-  const uint64_t at = cycle - 1;  // the cycle just run
+  gather_host_frame(s);
+  after_cycle(frame_.data(), cycle);
+}
+
+void TraceRecorder::gather_host_frame(const MachineState& s) {
+  const TraceGather g = gather();
+  frame_.resize(trace_frame_words(g));
+  // The view's pointers are not const, but gather_trace_item only reads through them.
+  const MachineView v = const_cast<MachineState&>(s).view();
+  for (uint64_t i = 0; i < trace_frame_items(g); ++i) gather_trace_item(v, g, i, frame_.data());
+}
+
+void TraceRecorder::begin(const uint32_t* frame, uint64_t cycle) {
+  if (begun_) return;
+  if (!prepared_) throw Error("internal: trace frames before TraceRecorder::prepare");
+  begun_ = true;
   for (uint32_t i = 0; i < pes_.size(); ++i) {
-    const uint32_t x = rect_.x + i % rect_.w, y = rect_.y + i / rect_.w;
-    const uint64_t p = uint64_t(y) * s.width + x;
+    const uint32_t* r = frame + uint64_t(i) * kTraceWordsPerPe;
+    PeTrack& t = pes_[i];
+    t.task = r[kTraceTask];
+    if (t.task != kNoTask) t.task_slice = {true, cycle, task_name(r[kTraceKernel], t.task), ""};
+    for (uint32_t k = 0; k < uint32_t(kOpSlots); ++k) {
+      t.slot_w0[k] = r[kTraceOps + kTraceOpWords * k];
+      if (t.slot_w0[k] & opslot::kActive) t.op_slices[k] = {true, cycle, op_name(t.slot_w0[k] & 0xFFu), ""};
+    }
+    for (uint32_t c = 0; c < kTraceStallCounters; ++c) t.stalls[c] = r[kTraceStalls + c];
+  }
+}
+
+void TraceRecorder::after_cycle(const uint32_t* frame, uint64_t cycle) {
+  if (!begun_ || cut_) return;
+  const uint64_t at = cycle - 1;  // the cycle just run
+  const uint32_t* stream_words = frame + pes_.size() * uint64_t(kTraceWordsPerPe);
+  for (uint32_t i = 0; i < pes_.size(); ++i) {
+    const uint32_t* r = frame + uint64_t(i) * kTraceWordsPerPe;
     PeTrack& t = pes_[i];
     // Tasks: a slice from the cycle a task was first seen running to the cycle it was gone.
-    const uint32_t task = s.task[p];
+    const uint32_t task = r[kTraceTask];
     if (task != t.task) {
       close(t.task_slice, i, kTrackTasks, at);
-      if (task != kNoTask) t.task_slice = {true, at, task_name(s.kernel[p], task), ""};
+      if (task != kNoTask) t.task_slice = {true, at, task_name(r[kTraceKernel], task), ""};
       t.task = task;
     }
     // Vector ops: one slice per op, from issue to completion, with the pc that issued it.
     for (uint32_t k = 0; k < uint32_t(kOpSlots); ++k) {
-      const uint32_t w0 = s.ops[uint64_t(k * kOpSlotWords) * s.n + p];
+      const uint32_t* op = r + kTraceOps + kTraceOpWords * k;  // words 0, 1 and 6 of the slot
+      const uint32_t w0 = op[0];
       const bool was = t.slot_w0[k] & opslot::kActive, is = w0 & opslot::kActive;
       if (was && (!is || w0 != t.slot_w0[k])) close(t.op_slices[k], i, kTrackOps, at);
       if (is && (!was || w0 != t.slot_w0[k])) {
-        const uint32_t w1 = s.ops[uint64_t(k * kOpSlotWords + 1) * s.n + p];
-        const uint32_t w6 = s.ops[uint64_t(k * kOpSlotWords + 6) * s.n + p];
         t.op_slices[k] = {true, at, op_name(w0 & 0xFFu),
-                          "\"pc\":" + std::to_string(w6 >> 16) + ",\"length\":" + std::to_string(w1 & 0xFFFFu) +
+                          "\"pc\":" + std::to_string(op[2] >> 16) + ",\"length\":" + std::to_string(op[1] & 0xFFFFu) +
                               ",\"slot\":" + std::to_string(k) + ((w0 & opslot::kAsync) ? ",\"async\":true" : "")};
       }
       t.slot_w0[k] = w0;
     }
     // Stalls: the counters that rose this cycle; a slice per run of cycles with the same cause.
     uint32_t stall = 0;
-    for (Counter c : kStallCounters) {
-      if (stall == 0 && s.ctr[uint64_t(c) * s.n + p] != t.ctr[c]) stall = 1 + c;
+    for (uint32_t c = 0; c < kTraceStallCounters; ++c) {
+      if (stall == 0 && r[kTraceStalls + c] != t.stalls[c]) stall = 1 + kCtrStallFabricIn + c;
+      t.stalls[c] = r[kTraceStalls + c];
     }
     if (stall != t.stall) {
       close(t.stall_slice, i, kTrackStalls, at);
       if (stall) t.stall_slice = {true, at, stall_name(Counter(stall - 1)), ""};
       t.stall = stall;
     }
-    for (uint32_t c = 0; c < kCounterCount; ++c) t.ctr[c] = s.ctr[uint64_t(c) * s.n + p];
     // Fabric: what this PE's router sent on each port this cycle, and what its neighbours (or an input
     // stream) put on its links this cycle, which its router takes next cycle: a recv is stamped then.
-    const uint32_t sent = s.lastsent[p];
     for (uint32_t d = 0; d < uint32_t(kDirs); ++d) {
-      const uint32_t b = (sent >> (8 * d)) & 0xFFu;
+      const uint32_t b = (r[kTraceSent] >> (8 * d)) & 0xFFu;
       if (b & 0x80u)
         add('i', i, kTrackFabric, at, 0, std::string("send ") + port_name(d) + " " + color_label(b & 0x7Fu),
             "\"color\":" + std::to_string(b & 0x7Fu));
-      uint32_t q;
-      if (neighbour(s.width, s.height, x, y, d, &q)) {
-        const uint32_t nb = (s.lastsent[q] >> (8 * opposite(d))) & 0xFFu;
-        if (nb & 0x80u)
-          add('i', i, kTrackFabric, at + 1, 0, std::string("recv ") + port_name(d) + " " + color_label(nb & 0x7Fu),
-              "\"color\":" + std::to_string(nb & 0x7Fu));
-      }
+      const uint32_t nb = (r[kTraceHeard] >> (8 * d)) & 0xFFu;
+      if (nb & 0x80u)
+        add('i', i, kTrackFabric, at + 1, 0, std::string("recv ") + port_name(d) + " " + color_label(nb & 0x7Fu),
+            "\"color\":" + std::to_string(nb & 0x7Fu));
     }
-    for (size_t k = 0; k < s.in_info.size(); ++k) {
-      if (s.in_info[k].pe == p && s.in_sent_last[k] != 0) {
-        const uint32_t color = s.in_sent_last[k] - 1;
-        add('i', i, kTrackFabric, at + 1, 0,
-            std::string("recv ") + port_name(s.in_info[k].port) + " " + color_label(color) + " from '" + s.in_names[k] + "'",
-            "\"color\":" + std::to_string(color));
-      }
+    for (size_t k = 0; k < streams_.size(); ++k) {
+      if (streams_[k].pe != i || stream_words[k] == 0) continue;
+      const uint32_t color = stream_words[k] - 1;
+      add('i', i, kTrackFabric, at + 1, 0,
+          std::string("recv ") + port_name(streams_[k].port) + " " + color_label(color) + " from '" +
+              streams_[k].name_of(color) + "'",
+          "\"color\":" + std::to_string(color));
     }
   }
   if (events_.size() >= limit_) {

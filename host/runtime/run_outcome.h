@@ -17,7 +17,7 @@ struct RunOptions {
   uint64_t watchdog_cycles = 10000;
   std::string output_stream = {};  // with output_count: stop once this stream has received that many wavelets
   uint64_t output_count = 0;
-  // Observation (RunRequest's): a trace recorder (CPU engine), a callback every progress_every cycles.
+  // Observation (RunRequest's): a trace recorder, a callback every progress_every cycles.
   TraceRecorder* trace = nullptr;
   std::function<void(uint64_t cycle)> on_progress = nullptr;
   uint64_t progress_every = 0;

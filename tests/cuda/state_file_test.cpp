@@ -6,7 +6,6 @@
 #include <filesystem>
 
 #include "host/engine/state_file.h"
-#include "host/engine/trace.h"
 #include "host/kernels/gemv.h"
 #include "host/model/error.h"
 #include "tests/cuda/cuda_test_util.h"
@@ -40,15 +39,6 @@ TEST(CudaStateFile, DumpOnCpuResumeOnCudaAndBack) {
   auto cpu2 = test::cpu_engine();
   auto cuda2 = test::cuda_engine();
   dump_on_then_resume_on(*cuda2, *cpu2, im, 53);
-}
-
-TEST(CudaStateFile, TracesAreRefusedOnTheCudaEngine) {
-  WAFER_REQUIRE_GPU();
-  auto cuda = test::cuda_engine();
-  const Image im = build_gemv_image(random_gemv(8, 8, 1), {2, 2});
-  cuda->load(im);
-  TraceRecorder trace(im, {0, 0, 1, 1}, 10);
-  EXPECT_THROW(cuda->run({.max_cycles = 10, .trace = &trace}), Error);
 }
 
 }  // namespace
