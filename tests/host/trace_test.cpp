@@ -129,5 +129,26 @@ TEST(Trace, RectangleOffTheGridIsRefused) {
   EXPECT_THROW(TraceRecorder(im, {0, 0, 0, 1}, 10), Error);
 }
 
+// Two streams share PE(0,0)'s west port, each on its own color: every recv names the stream that sent it.
+TEST(Trace, StreamsSharingAPortAreNamedByTheirColor) {
+  // The assembler gives every stream a port of its own; the mapper's banded pipelines share them (Image API).
+  Image im;
+  im.width = 1, im.height = 1;
+  im.add_in_stream({.name = "a", .x = 0, .y = 0, .port = kWest, .color = 2, .payload = {1, 2, 3}, .index = {}, .colors = {}});
+  im.add_in_stream({.name = "b", .x = 0, .y = 0, .port = kWest, .color = 5, .payload = {4, 5}, .index = {}, .colors = {}});
+  im.route(Rect::pe(0, 0), 2, kWest, port_bit(kEast));
+  im.route(Rect::pe(0, 0), 5, kWest, port_bit(kEast));
+  im.add_out_stream({.name = "out", .x = 0, .y = 0, .port = kEast, .capacity = 5});
+  auto e = test::cpu();
+  e->load(im);
+  TraceRecorder t(im, {0, 0, 1, 1}, 1000);
+  ASSERT_EQ(e->run({.max_cycles = 100, .until_quiescent = true, .trace = &t}).reason, StopReason::kQuiescent);
+  ASSERT_EQ(e->output(0).size(), 5u);
+  const auto ev = nlohmann::json::parse(t.json(e->cycle()))["traceEvents"];
+  EXPECT_EQ(count(ev, "i", "recv W color 2 from 'a'"), 3);
+  EXPECT_EQ(count(ev, "i", "recv W color 5 from 'b'"), 2);
+  EXPECT_EQ(count(ev, "i", "send E"), 5);
+}
+
 }  // namespace
 }  // namespace wafer
