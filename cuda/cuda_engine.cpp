@@ -192,9 +192,10 @@ class CudaEngine final : public Engine {
         },
         [&]() noexcept { resync_after_error(); });
     cycle_ += progress.cycles_done;
-    // Traps and stalls are rare and their reports read the whole state: download it then, not per batch.
+    // Traps and stalls are rare and their reports read the state (all but SRAM): download it then, not per
+    // batch.
     std::optional<MachineState> stopped_state;
-    if (progress.stop == kStopTrap || progress.stop == kStopStall) stopped_state = snapshot();
+    if (progress.stop == kStopTrap || progress.stop == kStopStall) stopped_state = download(false);
     RunResult r = make_run_result(progress.stop, progress.cycles_done, cycle_, progress.quiet_cycles,
                                   stopped_state ? *stopped_state : host_);
     if (r.reason == StopReason::kTrap || r.reason == StopReason::kStall) stopped_ = r;
@@ -350,21 +351,24 @@ class CudaEngine final : public Engine {
     return device_state_hash(state_, stream_);
   }
 
-  MachineState snapshot() const override {
+  MachineState snapshot() const override { return download(true); }
+  void inspect(const std::function<void(const MachineState&)>& f) const override { f(download(false)); }
+
+ private:
+  const MachineView& view() const {
+    return state_.view();
+  }
+  // The whole state, or all but SRAM (which stays empty): what the reports read.
+  MachineState download(bool with_sram) const {
     require_loaded();
     MachineState s = host_;
 #define WAFER_RESIZE_FIELD(type, name, count) s.name.resize(uint64_t(count) * s.n);
     WAFER_PE_FIELDS(WAFER_RESIZE_FIELD)
 #undef WAFER_RESIZE_FIELD
-    s.sram.resize(uint64_t(s.sram_words) * s.n);
+    if (with_sram) s.sram.resize(uint64_t(s.sram_words) * s.n);
     select_device();
-    state_.download(s, stream_);
+    state_.download(s, stream_, with_sram);
     return s;
-  }
-
- private:
-  const MachineView& view() const {
-    return state_.view();
   }
   uint64_t free_device_bytes() const {
     size_t free_bytes = 0, total_bytes = 0;

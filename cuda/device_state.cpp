@@ -1,6 +1,8 @@
 // Upload and download of the whole machine state (see device_state.h).
 #include "cuda/device_state.h"
 
+#include <string_view>
+
 #include "host/model/error.h"
 
 namespace wafer {
@@ -87,9 +89,14 @@ void DeviceState::upload_arrays(const MachineState& s, cudaStream_t stream) {
   view_ = v;
 }
 
-void DeviceState::download(MachineState& s, cudaStream_t stream) const {
+void DeviceState::download(MachineState& s, cudaStream_t stream, bool with_sram) const {
   size_t i = 0;
   s.for_each_array([&](const char* name, void* data, size_t count, size_t elem_size, uint32_t) {
+    const bool skip = !with_sram && std::string_view(name) == "sram" && count == 0;
+    if (skip) {
+      ++i;
+      return;
+    }
     if (i >= arrays_.size() || arrays_[i].name != name || arrays_[i].count != count ||
         arrays_[i].elem_size != elem_size) {
       throw Error(std::string("internal: download into a state of another shape (array ") + name + ")");

@@ -27,7 +27,8 @@ class DeviceState {
   // checked by the caller (plan_device_memory / require_fits): an allocation failure here still throws.
   void upload(const MachineState& s, cudaStream_t stream);
   // Copies every mutable array into `s`, whose arrays must already have the uploaded sizes (checked).
-  void download(MachineState& s, cudaStream_t stream) const;
+  // Without SRAM (with_sram false), s.sram must be empty and stays so.
+  void download(MachineState& s, cudaStream_t stream, bool with_sram = true) const;
   void release();
 
   bool loaded() const { return !arrays_.empty(); }

@@ -176,13 +176,14 @@ int run_command(int argc, char** argv) {
   const Observation observed = observe_run(args, rt.engine(), im.width, im.height, regions_by_kernel(im),
                                            args["file"].as<std::string>());
   if (args.count("stall-report") || (args.count("stall-heatmap") && r.stall)) {
-    const MachineState state = rt.engine().snapshot();
-    if (args.count("stall-report") && !r.stall) std::printf("%s\n", describe_stall(state, rt.cycle(), 0).describe().c_str());
-    if (args.count("stall-heatmap")) {
-      write_waiting_heatmap(state, args["file"].as<std::string>() + ", cycle " + std::to_string(rt.cycle()),
-                            args["stall-heatmap"].as<std::string>());
-      std::printf("wrote %s\n", args["stall-heatmap"].as<std::string>().c_str());
-    }
+    rt.engine().inspect([&](const MachineState& state) {
+      if (args.count("stall-report") && !r.stall) std::printf("%s\n", describe_stall(state, rt.cycle(), 0).describe().c_str());
+      if (args.count("stall-heatmap")) {
+        write_waiting_heatmap(state, args["file"].as<std::string>() + ", cycle " + std::to_string(rt.cycle()),
+                              args["stall-heatmap"].as<std::string>());
+        std::printf("wrote %s\n", args["stall-heatmap"].as<std::string>().c_str());
+      }
+    });
   }
 
   // Reads and output files are written even after a failure: they are what one looks at to see why.

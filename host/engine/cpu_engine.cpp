@@ -200,6 +200,10 @@ class CpuEngine final : public Engine {
   }
   uint64_t state_hash() const override { return s_.hash(); }
   MachineState snapshot() const override { return s_; }
+  void inspect(const std::function<void(const MachineState&)>& f) const override {
+    require_loaded();
+    f(s_);
+  }
 
  private:
   static void chunks(const StateChunkFn& f, const char* name, void* data, uint64_t bytes) {

@@ -72,6 +72,27 @@ TEST(CudaCopyMode, SameErrorsAsCpu) {
   EXPECT_EQ(gpu->snapshot().first_difference(cpu->snapshot()), "");
 }
 
+// inspect() downloads all but SRAM: every other array equal to the CPU engine's, SRAM left empty.
+TEST(CudaCopyMode, InspectGivesEverythingButSram) {
+  WAFER_REQUIRE_GPU();
+  const Image im = test::random_image({.width = 23, .height = 19, .seed = 6});
+  auto cpu = test::cpu_engine();
+  auto gpu = test::cuda_engine();
+  cpu->load(im);
+  gpu->load(im);
+  cpu->run({.max_cycles = 150});
+  gpu->run({.max_cycles = 150});
+  MachineState want = cpu->snapshot();
+  std::vector<uint32_t>().swap(want.sram);
+  bool called = false;
+  gpu->inspect([&](const MachineState& s) {
+    called = true;
+    EXPECT_TRUE(s.sram.empty());
+    EXPECT_EQ(s.first_difference(want), "");
+  });
+  EXPECT_TRUE(called);
+}
+
 TEST(CudaCopyMode, DeviceHashEqualsHostHash) {
   WAFER_REQUIRE_GPU();
   const Image im = test::random_image({.width = 37, .height = 29, .seed = 4});

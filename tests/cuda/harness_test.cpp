@@ -97,6 +97,7 @@ class CorruptingEngine final : public Engine {
   std::vector<uint64_t> counter_per_pe(Counter c) const override { return inner_->counter_per_pe(c); }
   uint64_t state_hash() const override { return inner_->state_hash(); }
   MachineState snapshot() const override { return inner_->snapshot(); }
+  void inspect(const std::function<void(const MachineState&)>& f) const override { inner_->inspect(f); }
 
  private:
   std::unique_ptr<Engine> inner_;
