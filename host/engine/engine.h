@@ -159,8 +159,8 @@ class Engine {
   virtual MachineState snapshot() const = 0;
   // Calls f with the machine state as the reports read it (trap and stall reports, the waiting heatmap):
   // every array but SRAM, which may be empty (reports never read it: Reports.NeedNoSram). The CPU engine
-  // passes its own state, no copy; the CUDA engine downloads all but SRAM: about 1 GB for a full wafer
-  // instead of 43 GB with 48 KiB per PE.
+  // passes its own state, no copy; the CUDA engine downloads all but SRAM: 1.2 GB for a full wafer
+  // instead of 45 GB with 48 KiB per PE.
   virtual void inspect(const std::function<void(const MachineState&)>& f) const = 0;
 };
 

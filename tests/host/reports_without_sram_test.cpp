@@ -1,5 +1,5 @@
 // Reports need no SRAM: Engine::inspect hands them the state without it (the CUDA engine downloads all but
-// SRAM after a trap or stall, 1 GB instead of 43 on a full wafer), so trap and stall reports made from a
+// SRAM after a trap or stall, 1.2 GB instead of 45 on a full wafer), so trap and stall reports made from a
 // state whose SRAM is dropped must equal those made from the whole state.
 #include <gtest/gtest.h>
 
