@@ -255,6 +255,44 @@ class CudaEngine final : public Engine {
                                        sizeof(uint32_t), words.size(), cudaMemcpyHostToDevice, stream_));
     WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
   }
+  // Over a rectangle: each run of neighbouring PEs in a row that share an address is a 2D block of the
+  // word-major SRAM (count rows of `len` words, pitch n words): one cudaMemcpy2DAsync per run into (or from)
+  // a word-major staging buffer, one synchronisation for the whole rectangle, the transposition on the host.
+  void read_sram_rect(Rect r, const std::vector<uint32_t>& addr, uint32_t count, uint32_t* words) const override {
+    require_loaded();
+    check_sram_rect(host_, r, addr, count);
+    if (count == 0 || addr.empty()) return;
+    select_device();
+    std::vector<uint32_t> staging(addr.size() * uint64_t(count));
+    const std::vector<SramRun> runs = sram_runs(r, addr);
+    for (const SramRun& u : runs) {
+      WAFER_CUDA_CHECK(cudaMemcpy2DAsync(staging.data() + u.first * count, u.len * sizeof(uint32_t),
+                                         view().sram + uint64_t(u.addr) * host_.n + u.pe, host_.n * sizeof(uint32_t),
+                                         u.len * sizeof(uint32_t), count, cudaMemcpyDeviceToHost, stream_));
+    }
+    WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));
+    for (const SramRun& u : runs) {
+      const uint32_t* block = staging.data() + u.first * count;  // [k][i]
+      for (uint64_t i = 0; i < u.len; ++i)
+        for (uint32_t k = 0; k < count; ++k) words[(u.first + i) * count + k] = block[k * u.len + i];
+    }
+  }
+  void write_sram_rect(Rect r, const std::vector<uint32_t>& addr, uint32_t count, const uint32_t* words) override {
+    require_loaded();
+    check_sram_rect(host_, r, addr, count);
+    if (count == 0 || addr.empty()) return;
+    select_device();
+    std::vector<uint32_t> staging(addr.size() * uint64_t(count));
+    for (const SramRun& u : sram_runs(r, addr)) {
+      uint32_t* block = staging.data() + u.first * count;
+      for (uint64_t i = 0; i < u.len; ++i)
+        for (uint32_t k = 0; k < count; ++k) block[k * u.len + i] = words[(u.first + i) * count + k];
+      WAFER_CUDA_CHECK(cudaMemcpy2DAsync(view().sram + uint64_t(u.addr) * host_.n + u.pe, host_.n * sizeof(uint32_t),
+                                         block, u.len * sizeof(uint32_t), u.len * sizeof(uint32_t), count,
+                                         cudaMemcpyHostToDevice, stream_));
+    }
+    WAFER_CUDA_CHECK(cudaStreamSynchronize(stream_));  // the staging buffer lives until the copies are done
+  }
   uint32_t read_reg(uint32_t x, uint32_t y, uint32_t reg) const override {
     const uint64_t p = checked_pe(x, y);
     check_reg(reg);
@@ -357,6 +395,26 @@ class CudaEngine final : public Engine {
  private:
   const MachineView& view() const {
     return state_.view();
+  }
+  // A run of neighbouring PEs in one row of a rectangle that share an SRAM address.
+  struct SramRun {
+    uint64_t first;  // index of its first PE in the rectangle (row-major)
+    uint64_t len;
+    uint64_t pe;     // that PE's index in the grid
+    uint32_t addr;
+  };
+  std::vector<SramRun> sram_runs(Rect r, const std::vector<uint32_t>& addr) const {
+    std::vector<SramRun> runs;
+    for (uint32_t j = 0; j < r.h; ++j) {
+      for (uint32_t i = 0; i < r.w;) {
+        const uint64_t first = uint64_t(j) * r.w + i;
+        uint32_t len = 1;
+        while (i + len < r.w && addr[first + len] == addr[first]) ++len;
+        runs.push_back({first, len, uint64_t(r.y + j) * host_.width + r.x + i, addr[first]});
+        i += len;
+      }
+    }
+    return runs;
   }
   // The whole state, or all but SRAM (which stays empty): what the reports read.
   MachineState download(bool with_sram) const {

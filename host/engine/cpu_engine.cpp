@@ -128,6 +128,22 @@ class CpuEngine final : public Engine {
     check_sram_range(x, y, addr, uint32_t(words.size()));
     for (size_t i = 0; i < words.size(); ++i) s_.sram[(addr + i) * s_.n + p] = words[i];
   }
+  void read_sram_rect(Rect r, const std::vector<uint32_t>& addr, uint32_t count, uint32_t* words) const override {
+    require_loaded();
+    check_sram_rect(s_, r, addr, count);
+    for (uint64_t i = 0; i < addr.size(); ++i) {
+      const uint64_t p = uint64_t(r.y + i / r.w) * s_.width + r.x + i % r.w;
+      for (uint32_t k = 0; k < count; ++k) words[i * count + k] = s_.sram[uint64_t(addr[i] + k) * s_.n + p];
+    }
+  }
+  void write_sram_rect(Rect r, const std::vector<uint32_t>& addr, uint32_t count, const uint32_t* words) override {
+    require_loaded();
+    check_sram_rect(s_, r, addr, count);
+    for (uint64_t i = 0; i < addr.size(); ++i) {
+      const uint64_t p = uint64_t(r.y + i / r.w) * s_.width + r.x + i % r.w;
+      for (uint32_t k = 0; k < count; ++k) s_.sram[uint64_t(addr[i] + k) * s_.n + p] = words[i * count + k];
+    }
+  }
   uint32_t read_reg(uint32_t x, uint32_t y, uint32_t reg) const override {
     const uint64_t p = checked_pe(x, y);
     check_reg(reg);

@@ -121,6 +121,12 @@ class Engine {
   // Copy-mode host access, outside of time. Throws wafer::Error on a PE or address out of range.
   virtual std::vector<uint32_t> read_sram(uint32_t x, uint32_t y, uint32_t addr, uint32_t count) const = 0;
   virtual void write_sram(uint32_t x, uint32_t y, uint32_t addr, const std::vector<uint32_t>& words) = 0;
+  // The same over a rectangle in one call: `count` words from addr[i] of the rectangle's PE i (row-major),
+  // PE-major in `words` (PE i's at [i * count, (i + 1) * count)). Every PE is checked before any is copied,
+  // so a refused write changes nothing. The CUDA engine moves each run of neighbouring PEs that share an
+  // address in one transfer and synchronises once, not once per PE.
+  virtual void read_sram_rect(Rect r, const std::vector<uint32_t>& addr, uint32_t count, uint32_t* words) const = 0;
+  virtual void write_sram_rect(Rect r, const std::vector<uint32_t>& addr, uint32_t count, const uint32_t* words) = 0;
   virtual uint32_t read_reg(uint32_t x, uint32_t y, uint32_t reg) const = 0;
   virtual void write_reg(uint32_t x, uint32_t y, uint32_t reg, uint32_t value) = 0;
   // The SDK's launch: activate local task `task` on every PE in rect.

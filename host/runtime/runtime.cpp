@@ -28,30 +28,33 @@ std::string task_names(const KernelNames& k) {
   return join(names);
 }
 
-// One call per PE (engine calls are per PE; the word loop inside is plain array work). The staging buffer is
-// reused so that a large rectangle costs no allocation per PE.
+// One engine call for the whole rectangle (Engine::read_sram_rect: on the CUDA engine one transfer per run
+// of PEs, not a round trip per PE); here only the host's order is mapped to the engine's PE-major words.
+std::vector<uint32_t> offset_addresses(std::vector<uint32_t> addr, uint32_t offset) {
+  for (uint32_t& a : addr) a += offset;
+  return addr;
+}
+
 template <class T>
 void write_rect(Engine& engine, Rect r, const std::vector<uint32_t>& addr, uint32_t offset, const T* data,
                 uint64_t n, Order order) {
-  std::vector<uint32_t> words(n);
-  for (uint32_t j = 0; j < r.h; ++j) {
-    for (uint32_t i = 0; i < r.w; ++i) {
-      for (uint64_t k = 0; k < n; ++k) words[k] = std::bit_cast<uint32_t>(data[host_index(order, r, i, j, n, k)]);
-      engine.write_sram(r.x + i, r.y + j, addr[uint64_t(j) * r.w + i] + offset, words);
-    }
-  }
+  std::vector<uint32_t> words(uint64_t(r.w) * r.h * n);
+  for (uint32_t j = 0; j < r.h; ++j)
+    for (uint32_t i = 0; i < r.w; ++i)
+      for (uint64_t k = 0; k < n; ++k)
+        words[(uint64_t(j) * r.w + i) * n + k] = std::bit_cast<uint32_t>(data[host_index(order, r, i, j, n, k)]);
+  engine.write_sram_rect(r, offset_addresses(addr, offset), uint32_t(n), words.data());
 }
 
 template <class T>
 void read_rect(const Engine& engine, Rect r, const std::vector<uint32_t>& addr, uint32_t offset, T* out,
                uint64_t n, Order order) {
-  for (uint32_t j = 0; j < r.h; ++j) {
-    for (uint32_t i = 0; i < r.w; ++i) {
-      const std::vector<uint32_t> words =
-          engine.read_sram(r.x + i, r.y + j, addr[uint64_t(j) * r.w + i] + offset, uint32_t(n));
-      for (uint64_t k = 0; k < n; ++k) out[host_index(order, r, i, j, n, k)] = std::bit_cast<T>(words[k]);
-    }
-  }
+  std::vector<uint32_t> words(uint64_t(r.w) * r.h * n);
+  engine.read_sram_rect(r, offset_addresses(addr, offset), uint32_t(n), words.data());
+  for (uint32_t j = 0; j < r.h; ++j)
+    for (uint32_t i = 0; i < r.w; ++i)
+      for (uint64_t k = 0; k < n; ++k)
+        out[host_index(order, r, i, j, n, k)] = std::bit_cast<T>(words[(uint64_t(j) * r.w + i) * n + k]);
 }
 
 }  // namespace

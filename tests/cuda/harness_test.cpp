@@ -98,6 +98,12 @@ class CorruptingEngine final : public Engine {
   uint64_t state_hash() const override { return inner_->state_hash(); }
   MachineState snapshot() const override { return inner_->snapshot(); }
   void inspect(const std::function<void(const MachineState&)>& f) const override { inner_->inspect(f); }
+  void read_sram_rect(Rect r, const std::vector<uint32_t>& addr, uint32_t count, uint32_t* words) const override {
+    inner_->read_sram_rect(r, addr, count, words);
+  }
+  void write_sram_rect(Rect r, const std::vector<uint32_t>& addr, uint32_t count, const uint32_t* words) override {
+    inner_->write_sram_rect(r, addr, count, words);
+  }
 
  private:
   std::unique_ptr<Engine> inner_;

@@ -9,6 +9,7 @@
 #include "host/kernels/gemv.h"
 #include "host/model/error.h"
 #include "tests/cuda/cuda_test_util.h"
+#include "tests/support/error_and_temp.h"
 
 namespace wafer {
 namespace {
@@ -20,7 +21,7 @@ void dump_on_then_resume_on(Engine& first, Engine& second, const Image& im, uint
   whole->run(rest);
   first.load(im);
   first.run({.max_cycles = at});
-  const std::string path = (std::filesystem::temp_directory_path() / "wafer_test_cross_engine.wst").string();
+  const std::string path = test::temp_path("cross_engine.wst");
   save_state_file(first, im, path);
   load_state_file(second, im, path);
   EXPECT_EQ(second.snapshot().first_difference(first.snapshot()), "");

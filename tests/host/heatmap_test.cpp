@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "host/model/error.h"
+#include "tests/support/error_and_temp.h"
 #include "host/picture/heatmap.h"
 
 namespace wafer {
@@ -89,7 +90,7 @@ TEST(Heatmap, EqualValuesAndBadSizes) {
 TEST(Heatmap, PngReadsBackPixelForPixel) {
   HeatmapInput in{.width = 5, .height = 3, .values = {}, .present = {}, .title = "t", .quantity = "q"};
   for (int p = 0; p < 15; ++p) in.values.push_back(p * p);
-  const std::string path = (std::filesystem::temp_directory_path() / "wafer_test_heatmap.png").string();
+  const std::string path = test::temp_path("heatmap.png");
   write_heatmap_png(in, path);
   const Heatmap h = render_heatmap(in);
   png_image image{};

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "host/model/error.h"
+#include "tests/support/error_and_temp.h"
 #include "host/picture/plot.h"
 
 namespace wafer {
@@ -34,7 +35,7 @@ TEST(LogPlot, AxesHoldTheDataAndPointsSitByTheirLogarithms) {
 }
 
 TEST(LogPlot, EmptyInputStillDrawsAndPngIsWritten) {
-  const std::string path = (std::filesystem::temp_directory_path() / "wafer_test_plot.png").string();
+  const std::string path = test::temp_path("plot.png");
   write_log_plot_png({"empty", "x", "y", {}}, path);
   EXPECT_GT(std::filesystem::file_size(path), 100u);
   std::filesystem::remove(path);

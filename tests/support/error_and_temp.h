@@ -1,6 +1,8 @@
 // Two small things many suites need: the message of the wafer::Error a call throws, and a path in the
 // system's temporary folder.
 #pragma once
+#include <unistd.h>
+
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -19,9 +21,10 @@ inline std::string error_of(const std::function<void()>& f) {
   return "(no error)";
 }
 
-// <temp>/wafer_test_<name>.
+// <temp>/wafer_test_<pid>_<name>: ctest runs each test in a process of its own, in parallel, and two tests
+// of one fixture use the same name (StateFileErrors.* once raced on one file under ctest -j8).
 inline std::string temp_path(const std::string& name) {
-  return (std::filesystem::temp_directory_path() / ("wafer_test_" + name)).string();
+  return (std::filesystem::temp_directory_path() / ("wafer_test_" + std::to_string(getpid()) + "_" + name)).string();
 }
 
 }  // namespace wafer::test
