@@ -2,9 +2,12 @@
 // pipeline on an engine, write Y, report emulated throughput against the cost model and, with --check,
 // the worst error against the float64 reference evaluation of the model.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <cxxopts.hpp>
+#include <optional>
+#include <stdexcept>
 
 #include "host/cli/commands.h"
 #include "host/cli/observe_options.h"
@@ -13,6 +16,7 @@
 #include "host/io/npy.h"
 #include "host/model/constants.h"
 #include "host/model/error.h"
+#include "host/runtime/rect_copy.h"
 #include "mapper/check/ordered_fp32.h"
 #include "mapper/check/tolerance.h"
 #include "mapper/image/pipeline_image.h"
@@ -33,6 +37,32 @@ uint32_t argmax(const double* v, uint32_t n) {
 
 double pct(uint64_t part, uint64_t whole) {
   return whole ? 100.0 * double(part) / double(whole) : 0.0;
+}
+
+// --trace: X,Y,WxH, or L<layer>[r<replica>]: the layer's block in that replica (0 unless named).
+Rect trace_target(const std::string& spec, const mapper::Plan& plan) {
+  if (spec.empty() || spec[0] != 'L') return parse_rect(spec);
+  const std::string bad = "--trace '" + spec + "': expected X,Y,WxH or L<layer>[r<replica>]";
+  size_t used = 0;
+  uint64_t layer = 0, replica = 0;
+  try {
+    layer = std::stoull(spec.substr(1), &used);
+    used += 1;
+    if (used < spec.size()) {
+      if (spec[used] != 'r' || used + 1 == spec.size()) throw Error(bad);
+      size_t more = 0;
+      replica = std::stoull(spec.substr(used + 1), &more);
+      used += 1 + more;
+    }
+  } catch (const std::logic_error&) {
+    throw Error(bad);
+  }
+  if (used != spec.size() || !std::isdigit(static_cast<unsigned char>(spec[1]))) throw Error(bad);
+  if (layer >= plan.layers.size())
+    throw Error("--trace '" + spec + "': the plan has layers 0.." + std::to_string(plan.layers.size() - 1));
+  if (replica >= plan.replicas)
+    throw Error("--trace '" + spec + "': the plan has replicas 0.." + std::to_string(plan.replicas - 1));
+  return plan.layer_of_replica(uint32_t(layer), uint32_t(replica)).rect();
 }
 
 }  // namespace
@@ -56,6 +86,7 @@ int infer_command(int argc, char** argv) {
       "h,help", "show help");
   add_plan_options(opts);
   add_observe_options(opts);
+  add_trace_options(opts, "X,Y,WxH, or L<layer>[r<replica>] for a layer's block (replica 0 unless named)");
   opts.parse_positional({"model"});
   opts.positional_help("MODEL");
   const auto args = opts.parse(argc, argv);
@@ -97,6 +128,8 @@ int infer_command(int argc, char** argv) {
   // predicted over the batch's own samples (the coupling model, mapper/cost/coupling.h).
   const mapper::CoupledPlan coupled = mapper::couple_plan(g, choice.plan, batch.values, batch.size);
   const mapper::Plan& plan = choice.plan;
+  const std::optional<Rect> trace_rect =
+      args.count("trace") ? std::optional<Rect>(trace_target(args["trace"].as<std::string>(), plan)) : std::nullopt;
   const std::string engine_name = pick_engine(args["engine"].as<std::string>());
   std::printf("%s: %zu layers, %llu weights; %u sample(s) from %s; grid %ux%u; engine %s\n", model.c_str(),
               g.layers.size(), (unsigned long long)g.weight_count(), batch.size, in_path.c_str(), grid.width,
@@ -114,11 +147,22 @@ int infer_command(int argc, char** argv) {
   // The progress line counts replica 0's samples; the end in cycles is the plan's prediction.
   const uint32_t timed = mapper::replica_batch(batch.size, plan.replicas, 0);
   ProgressLine progress(im.pe_count(), plan.latency + uint64_t(timed) * plan.interval, ProgressLine::on_terminal());
-  const mapper::PipelineRun run =
-      mapper::run_pipeline(*engine, g, plan, batch.size,
-                           {.max_cycles = args["max-cycles"].as<uint64_t>(),
-                            .on_sample = [&](uint32_t, uint64_t cycle) { progress.update(cycle); }});
+  std::optional<TraceRecorder> trace;
+  if (trace_rect) trace.emplace(im, *trace_rect, args["trace-limit"].as<uint64_t>());
+  std::optional<mapper::PipelineRun> ran;
+  try {
+    ran = mapper::run_pipeline(*engine, g, plan, batch.size,
+                               {.max_cycles = args["max-cycles"].as<uint64_t>(),
+                                .on_sample = [&](uint32_t, uint64_t cycle) { progress.update(cycle); },
+                                .trace = trace ? &*trace : nullptr});
+  } catch (const Error&) {
+    progress.finish();
+    if (trace) write_trace(*trace, args, *trace_rect, engine->cycle());  // what led to a stall or a trap
+    throw;
+  }
   progress.finish();
+  const mapper::PipelineRun& run = *ran;
+  if (trace) write_trace(*trace, args, *trace_rect, engine->cycle());
 
   std::printf("ran %u sample(s) in %llu cycles (%.2f s wall)\n", batch.size, (unsigned long long)run.cycles, run.seconds);
   if (run.interval > 0) {

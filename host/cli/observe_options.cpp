@@ -17,6 +17,23 @@ void add_observe_options(cxxopts::Options& opts) {
       "counters", "print the counters per region (kernel, or layer and replica)");
 }
 
+void add_trace_options(cxxopts::Options& opts, const std::string& rect_forms) {
+  opts.add_options("observe")(
+      "trace", rect_forms + ": record what the PEs of this rectangle do, cycle by cycle (either engine)",
+      cxxopts::value<std::string>())(
+      "trace-out", "where --trace writes (Chrome trace event JSON: ui.perfetto.dev, chrome://tracing)",
+      cxxopts::value<std::string>()->default_value("trace.json"))(
+      "trace-limit", "events --trace records at most", cxxopts::value<uint64_t>()->default_value("1000000"));
+}
+
+void write_trace(const TraceRecorder& trace, const cxxopts::ParseResult& args, Rect rect, uint64_t cycle) {
+  const std::string path = args["trace-out"].as<std::string>();
+  trace.write(path, cycle);
+  std::printf("trace: %llu event(s) of PEs (%u,%u) %ux%u written to %s%s\n", (unsigned long long)trace.events(), rect.x,
+              rect.y, rect.w, rect.h, path.c_str(),
+              trace.cut() ? (" (cut at cycle " + std::to_string(trace.cut_cycle()) + " by --trace-limit)").c_str() : "");
+}
+
 Observation observe_run(const cxxopts::ParseResult& args, const Engine& engine, uint32_t width, uint32_t height,
                         const RegionMap& regions, const std::string& title, const std::string& outside) {
   Observation o;

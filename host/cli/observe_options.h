@@ -7,6 +7,7 @@
 
 #include "host/engine/counter_report.h"
 #include "host/engine/machine_state.h"
+#include "host/engine/trace.h"
 
 namespace wafer::cli {
 
@@ -23,6 +24,11 @@ struct Observation {
 // The heatmap greys the PEs in no region and calls them `outside` in its legend.
 Observation observe_run(const cxxopts::ParseResult& args, const Engine& engine, uint32_t width, uint32_t height,
                         const RegionMap& regions, const std::string& title, const std::string& outside = "no kernel");
+
+// --trace, --trace-out and --trace-limit (wafer run, wafer infer); `rect_forms` says what --trace takes.
+void add_trace_options(cxxopts::Options& opts, const std::string& rect_forms);
+// Writes a finished trace to --trace-out and says so, with where --trace-limit cut it.
+void write_trace(const TraceRecorder& trace, const cxxopts::ParseResult& args, Rect rect, uint64_t cycle);
 
 // "region  PEs  busy  stall_fabric_in ... idle" with each column as a fraction of the region's PE-cycles.
 std::string region_table(const Observation& o);

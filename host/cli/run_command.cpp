@@ -73,11 +73,6 @@ int run_command(int argc, char** argv) {
       cxxopts::value<std::string>()->default_value("row"))(
       "dtype", "f32 (default) or u32 for --input, --write, --read and written outputs; printed outputs: each stream as its words look unless given",
       cxxopts::value<std::string>()->default_value("f32"))(
-      "trace", "X,Y,WxH: record what the PEs of this rectangle do, cycle by cycle (either engine)",
-      cxxopts::value<std::string>())(
-      "trace-out", "where --trace writes (Chrome trace event JSON: ui.perfetto.dev, chrome://tracing)",
-      cxxopts::value<std::string>()->default_value("trace.json"))(
-      "trace-limit", "events --trace records at most", cxxopts::value<uint64_t>()->default_value("1000000"))(
       "dump-at", "CYCLE FILE: stop at CYCLE, save the machine state to FILE and exit (docs/state-file.md)",
       cxxopts::value<std::string>())(
       "resume", "continue from a state FILE saved by --dump-at (same program and parameters)",
@@ -86,6 +81,7 @@ int run_command(int argc, char** argv) {
       "stall-heatmap", "with a stall or --stall-report: a heatmap of the waiting PEs to this PNG file",
       cxxopts::value<std::string>())("json", "print JSON")("h,help", "show help");
   add_observe_options(opts);
+  add_trace_options(opts, "X,Y,WxH");  // --trace itself is taken out of argv with the data options
   opts.parse_positional({"file"});
   opts.positional_help("FILE");
   const auto args = opts.parse(int(rest.size()), rest.data());
@@ -157,12 +153,7 @@ int run_command(int argc, char** argv) {
   const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   progress.finish();
   const RunResult& r = outcome.result;
-  if (trace) {
-    trace->write(args["trace-out"].as<std::string>(), rt.cycle());
-    std::printf("trace: %llu event(s) of PEs (%u,%u) %ux%u written to %s%s\n", (unsigned long long)trace->events(),
-                trace_rect->x, trace_rect->y, trace_rect->w, trace_rect->h, args["trace-out"].as<std::string>().c_str(),
-                trace->cut() ? (" (cut at cycle " + std::to_string(trace->cut_cycle()) + " by --trace-limit)").c_str() : "");
-  }
+  if (trace) write_trace(*trace, args, *trace_rect, rt.cycle());
   if (dump_at) {
     rt.save_state(dump_at->second);
     if (rt.cycle() < dump_at->first && r.reason != StopReason::kCycleLimit) {

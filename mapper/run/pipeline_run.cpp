@@ -80,14 +80,16 @@ PipelineRun run_pipeline(Engine& engine, const LayerGraph& g, const Plan& plan, 
     const RunResult r = engine.run({.max_cycles = left,
                                     .output_stream = int32_t(output_stream_of_lane(plan, 0, 0)),
                                     .output_count = outputs_by_round(s),
-                                    .watchdog_cycles = options.watchdog_cycles});
+                                    .watchdog_cycles = options.watchdog_cycles,
+                                    .trace = options.trace});
     check(r, StopReason::kOutputs, limit);
     run.sample_done.push_back(engine.cycle());
     if (options.on_sample) options.on_sample(s + 1, engine.cycle());
   }
   const uint64_t left = limit > engine.cycle() ? limit - engine.cycle() : 0;
   const RunResult r =
-      engine.run({.max_cycles = left, .until_quiescent = true, .watchdog_cycles = options.watchdog_cycles});
+      engine.run({.max_cycles = left, .until_quiescent = true, .watchdog_cycles = options.watchdog_cycles,
+                  .trace = options.trace});
   check(r, StopReason::kQuiescent, limit);
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   run.cycles = engine.cycle();

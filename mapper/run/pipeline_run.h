@@ -18,6 +18,7 @@ struct PipelineRunOptions {
   uint64_t watchdog_cycles = 50000;  // cycles without progress before a stall report
   // Called as each sample of replica 0 completes, with the cycle count reached (a progress line).
   std::function<void(uint32_t samples_done, uint64_t cycle)> on_sample = nullptr;
+  TraceRecorder* trace = nullptr;  // records every run() of the pipeline (RunRequest::trace)
 };
 
 struct LayerMeasurement {
