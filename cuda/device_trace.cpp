@@ -15,8 +15,10 @@ DeviceTraceFrames::DeviceTraceFrames(TraceRecorder& rec, const MachineState& hos
   frames_per_batch_ = trace_frames_per_batch(words_, batch_cycles);
   streams_ = DeviceBuffer(uint64_t(gather_.stream_count) * sizeof(uint32_t));
   if (gather_.stream_count > 0) {
-    // Synchronous: the recorder's list is the source, and the buffer must hold it before any gather runs.
-    WAFER_CUDA_CHECK(cudaMemcpy(streams_.get(), gather_.streams, streams_.bytes(), cudaMemcpyHostToDevice));
+    // On the engine's stream, so every gather enqueued after it sees the list. (A plain cudaMemcpy would go
+    // to the legacy default stream, which the engine's non-blocking stream does not wait for.) The source,
+    // the recorder's list, lives as long as the recorder.
+    WAFER_CUDA_CHECK(cudaMemcpyAsync(streams_.get(), gather_.streams, streams_.bytes(), cudaMemcpyHostToDevice, stream_));
   }
   gather_.streams = streams_.as<uint32_t>();
   frames_ = DeviceBuffer(uint64_t(frames_per_batch_) * words_ * sizeof(uint32_t));
