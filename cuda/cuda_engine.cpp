@@ -151,8 +151,9 @@ class CudaEngine final : public Engine {
     select_device();
     // A traced run gathers a frame after every cycle (cuda/device_trace.h): no graphs, batches that fit
     // the frame buffer, and the frames of each batch handed to the recorder once it has run.
+    // A recorder its limit has cut takes no more frames: the run goes untraced (graphs, whole batches).
     std::optional<DeviceTraceFrames> trace;
-    if (request.trace) {
+    if (request.trace && request.trace->recording()) {
       trace.emplace(*request.trace, host_, launch_.batch_cycles, stream_);
       trace->baseline(state_.view(), cycle_, debug_sync_);
     }

@@ -140,7 +140,7 @@ run() {
   # Small grids only: memcheck slows kernels down many times. racecheck would see nothing (it checks shared
   # memory, which the engine does not use): the CPU race checker (tests/race) covers the global state.
   step memcheck 80 "$sanitizer" --tool memcheck --error-exitcode 9 bin/wafer_cuda_tests \
-    --gtest_filter='CudaCopyMode.*:RunError.*:CudaStops.SameCycleSameReportAsCpu:CudaTrace.RunsThatStopMidBatchTraceLikeCpu'
+    --gtest_filter='CudaCopyMode.*:RunError.*:CudaStops.SameCycleSameReportAsCpu:CudaTrace.OneSmallTracedRun'
   # --quick: few cycles per workload; the traffic columns record one cycle of a full wafer.
   step bench 90 bin/wafer_bench_cuda --quick --traffic-pe-cycles 1000000 --json "$OUT/bench.json"
   echo "failed steps: $FAILED" | tee -a "$OUT/summary.txt"

@@ -49,7 +49,8 @@ Rect trace_target(const std::string& spec, const mapper::Plan& plan) {
     layer = std::stoull(spec.substr(1), &used);
     used += 1;
     if (used < spec.size()) {
-      if (spec[used] != 'r' || used + 1 == spec.size()) throw Error(bad);
+      if (spec[used] != 'r' || used + 1 == spec.size() || !std::isdigit(static_cast<unsigned char>(spec[used + 1])))
+        throw Error(bad);
       size_t more = 0;
       replica = std::stoull(spec.substr(used + 1), &more);
       used += 1 + more;
@@ -157,7 +158,13 @@ int infer_command(int argc, char** argv) {
                                 .trace = trace ? &*trace : nullptr});
   } catch (const Error&) {
     progress.finish();
-    if (trace) write_trace(*trace, args, *trace_rect, engine->cycle());  // what led to a stall or a trap
+    if (trace) {  // what led to the stall or trap; a trace that cannot be written must not hide that error
+      try {
+        write_trace(*trace, args, *trace_rect, engine->cycle());
+      } catch (const std::exception& e) {
+        std::fprintf(stderr, "wafer infer: warning: %s\n", e.what());
+      }
+    }
     throw;
   }
   progress.finish();

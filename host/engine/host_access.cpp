@@ -29,14 +29,14 @@ void check_sram_range(const MachineState& s, uint32_t x, uint32_t y, uint32_t ad
 }
 
 void check_sram_rect(const MachineState& s, Rect r, const std::vector<uint32_t>& addr, uint32_t count) {
-  if (r.w == 0 || r.h == 0) return;
-  checked_pe(s, r.x, r.y);
-  checked_pe(s, uint32_t(std::min<uint64_t>(uint64_t(r.x) + r.w - 1, UINT32_MAX)),
-             uint32_t(std::min<uint64_t>(uint64_t(r.y) + r.h - 1, UINT32_MAX)));
   if (addr.size() != uint64_t(r.w) * r.h) {
     throw Error("internal: " + std::to_string(addr.size()) + " addresses for a " + std::to_string(r.w) + "x" +
                 std::to_string(r.h) + " rectangle");
   }
+  if (r.w == 0 || r.h == 0) return;
+  checked_pe(s, r.x, r.y);
+  checked_pe(s, uint32_t(std::min<uint64_t>(uint64_t(r.x) + r.w - 1, UINT32_MAX)),
+             uint32_t(std::min<uint64_t>(uint64_t(r.y) + r.h - 1, UINT32_MAX)));
   for (uint32_t j = 0; j < r.h; ++j)
     for (uint32_t i = 0; i < r.w; ++i) check_sram_range(s, r.x + i, r.y + j, addr[uint64_t(j) * r.w + i], count);
 }

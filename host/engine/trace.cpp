@@ -13,9 +13,6 @@ namespace {
 enum Track : uint32_t { kTrackTasks = 0, kTrackOps, kTrackStalls, kTrackFabric };
 const char* const kTrackNames[] = {"tasks", "vector ops", "core stalls", "fabric"};
 
-// The stall counters in the order a cycle's cause is named when several rose (they cannot all at once: a
-// contender either advances or stalls for one reason; several contenders may differ, the first wins).
-constexpr Counter kStallCounters[] = {kCtrStallFabricIn, kCtrStallFabricOut, kCtrStallSlot, kCtrStallThread};
 const char* stall_name(Counter c) {
   switch (c) {
     case kCtrStallFabricIn:
@@ -163,7 +160,8 @@ void TraceRecorder::after_cycle(const uint32_t* frame, uint64_t cycle) {
       }
       t.slot_w0[k] = w0;
     }
-    // Stalls: the counters that rose this cycle; a slice per run of cycles with the same cause.
+    // Stalls: the counters that rose this cycle; a slice per run of cycles with the same cause. When several
+    // rose (contenders may stall for different reasons), the first in counter order names the cycle.
     uint32_t stall = 0;
     for (uint32_t c = 0; c < kTraceStallCounters; ++c) {
       if (stall == 0 && r[kTraceStalls + c] != t.stalls[c]) stall = 1 + kCtrStallFabricIn + c;

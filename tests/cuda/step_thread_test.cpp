@@ -25,59 +25,82 @@ struct Emulated {
   RunResult result;
 };
 
-// CudaEngine::run on a host "device": batches of `batch` cycles between reads of the stop flag. With a
-// trace, as DeviceTraceFrames does it: batches cut to the frame buffer, a gather after every enqueued cycle
-// (past a stop too), the frames of the cycles that ran delivered after each batch.
+// CudaEngine on a host "device": state, cycle count and run() as the engine has them. run(): batches of
+// `batch` cycles between reads of the stop flag. With a trace, as DeviceTraceFrames does it (and only while
+// the recorder records): batches cut to the frame buffer, a baseline frame, a gather after every enqueued
+// cycle (past a stop too), the frames of the cycles that ran delivered after each batch, numbered from the
+// engine's cycle count at the start of the run.
+class EmulatedDevice {
+ public:
+  EmulatedDevice(const Image& im, uint32_t block, uint64_t order_seed)
+      : state_(load_machine(im)), view_(state_.view()), rng_(order_seed) {
+    const uint64_t threads = (cycle_threads(view_) + block - 1) / block * block;
+    order_.resize(threads);
+    std::iota(order_.begin(), order_.end(), 0);
+  }
+
+  RunResult run(const RunRequest& q, uint32_t batch, TraceRecorder* trace = nullptr) {
+    const MachineView& v = view_;
+    DeviceControl c{};
+    c.limits = run_limits(q, state_.out_info.size());
+    c.cycle = cycle_;
+    if (c.limits.max_cycles == 0) return {};
+    if (trace && !trace->recording()) trace = nullptr;
+    TraceGather g;
+    uint64_t words = 0, done = 0;
+    std::vector<uint32_t> frames;
+    auto gather_into = [&](uint32_t slot) {
+      for (uint64_t i = 0; i < trace_frame_items(g); ++i) gather_trace_item(v, g, i, frames.data() + slot * words);
+    };
+    if (trace) {
+      trace->prepare(state_);
+      g = trace->gather();
+      words = trace_frame_words(g);
+      batch = trace_frames_per_batch(words, batch);
+      frames.assign(batch * words, 0xDEADBEEFu);
+      gather_into(0);
+      trace->begin(frames.data(), cycle_);
+    }
+    // The engine's own batch loop, with a host loop in place of the launches.
+    const RunProgress progress = run_batches(
+        c.limits.max_cycles, batch,
+        [&](uint32_t cycles, bool) {
+          for (uint32_t k = 0; k < cycles; ++k) {
+            if (c.progress.stop == kRunOn) {  // step_kernel's first line: a launch past a stop does nothing
+              for (uint64_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[rng_.next() % i]);
+              for (uint64_t i : order_) c.summary |= step_thread(v, i, c.cycle);
+              run_control_step(c, v.out_received, v.out_count);
+            }
+            if (trace && trace->recording()) gather_into(k);
+          }
+        },
+        [&] {
+          if (trace) deliver_trace_frames(*trace, frames.data(), words, c.progress.cycles_done - done, cycle_ + done);
+          done = c.progress.cycles_done;
+          return c.progress;
+        },
+        [] { ADD_FAILURE() << "resync without an error"; });
+    cycle_ += progress.cycles_done;
+    EXPECT_EQ(cycle_, c.cycle);
+    return make_run_result(c.progress.stop, c.progress.cycles_done, c.cycle, c.progress.quiet_cycles, state_);
+  }
+  const MachineState& state() const { return state_; }
+  uint64_t cycle() const { return cycle_; }
+
+ private:
+  MachineState state_;
+  MachineView view_;
+  test::Rng rng_;
+  std::vector<uint64_t> order_;
+  uint64_t cycle_ = 0;
+};
+
+// One run from the image's initial state.
 Emulated emulate(const Image& im, const RunRequest& q, uint32_t batch, uint32_t block, uint64_t order_seed,
                  TraceRecorder* trace = nullptr) {
-  Emulated e{load_machine(im), {}};
-  const MachineView v = e.state.view();
-  DeviceControl c{};
-  c.limits = run_limits(q, e.state.out_info.size());
-  c.cycle = 0;
-  if (c.limits.max_cycles == 0) return e;
-  TraceGather g;
-  uint64_t words = 0, done = 0;
-  std::vector<uint32_t> frames;
-  auto gather_into = [&](uint32_t slot) {
-    for (uint64_t i = 0; i < trace_frame_items(g); ++i) gather_trace_item(v, g, i, frames.data() + slot * words);
-  };
-  if (trace) {
-    trace->prepare(e.state);
-    g = trace->gather();
-    words = trace_frame_words(g);
-    batch = trace_frames_per_batch(words, batch);
-    frames.assign(batch * words, 0xDEADBEEFu);
-    gather_into(0);
-    trace->begin(frames.data(), 0);
-  }
-  const uint64_t threads = (cycle_threads(v) + block - 1) / block * block;
-  std::vector<uint64_t> order(threads);
-  std::iota(order.begin(), order.end(), 0);
-  test::Rng rng(order_seed);
-  // The engine's own batch loop, with a host loop in place of the launches.
-  const RunProgress progress = run_batches(
-      c.limits.max_cycles, batch,
-      [&](uint32_t cycles, bool) {
-        for (uint32_t k = 0; k < cycles; ++k) {
-          if (c.progress.stop == kRunOn) {  // step_kernel's first line: a launch past a stop does nothing
-            for (uint64_t i = threads; i > 1; --i) std::swap(order[i - 1], order[rng.next() % i]);
-            for (uint64_t i : order) c.summary |= step_thread(v, i, c.cycle);
-            run_control_step(c, v.out_received, v.out_count);
-          }
-          if (trace && trace->recording()) gather_into(k);
-        }
-      },
-      [&] {
-        if (trace) deliver_trace_frames(*trace, frames.data(), words, c.progress.cycles_done - done, done);
-        done = c.progress.cycles_done;
-        return c.progress;
-      },
-      [] { ADD_FAILURE() << "resync without an error"; });
-  EXPECT_EQ(progress.cycles_done, c.cycle);
-  e.result =
-      make_run_result(c.progress.stop, c.progress.cycles_done, c.cycle, c.progress.quiet_cycles, e.state);
-  return e;
+  EmulatedDevice d(im, block, order_seed);
+  const RunResult r = d.run(q, batch, trace);
+  return {d.state(), r};
 }
 
 void expect_like_cpu(const Image& im, const RunRequest& q, uint32_t batch, uint32_t block,
@@ -145,19 +168,23 @@ std::string trace_difference(const std::string& got, const std::string& want) {
 
 // Traces on the CUDA engine's path: frames gathered per cycle into a batch's buffer (including cycles run
 // past a stop, which must not be delivered) give the CPU engine's trace, byte for byte, whatever the batch.
+// Wild programs trap and stall mid-batch: a frame delivered past the stop would repeat the stopped
+// machine's sends.
 TEST(StepThread, TraceFramesPerBatchGiveTheCpuEnginesTrace) {
   struct Case {
     test::RandomImageOptions o;
     Rect rect;
     RunRequest q;
   };
-  const std::vector<Case> cases = {
+  std::vector<Case> cases = {
       {{.width = 7, .height = 5, .seed = 1}, {0, 0, 7, 5}, {.max_cycles = 100000, .until_quiescent = true}},
       {{.width = 13, .height = 1, .seed = 2}, {3, 0, 5, 1}, {.max_cycles = 300, .watchdog_cycles = 1000}},
       {{.width = 5, .height = 4, .seed = 3, .wild = true}, {1, 1, 3, 2}, {.max_cycles = 300, .watchdog_cycles = 60}},
-      {{.width = 5, .height = 4, .seed = 7, .wild = true}, {0, 0, 5, 4}, {.max_cycles = 300, .watchdog_cycles = 60}},
   };
+  for (uint64_t seed = 1; seed <= 12; ++seed)
+    cases.push_back({{.width = 5, .height = 4, .seed = seed, .wild = true}, {0, 0, 5, 4}, {.max_cycles = 300, .watchdog_cycles = 60}});
   bool streams_seen = false;
+  int traps = 0, traced = 0;
   for (const Case& k : cases) {
     const Image im = test::random_image(k.o);
     auto cpu = test::cpu_engine(1);
@@ -166,7 +193,8 @@ TEST(StepThread, TraceFramesPerBatchGiveTheCpuEnginesTrace) {
     RunRequest q = k.q;
     q.trace = &want;
     const RunResult rc = cpu->run(q);
-    ASSERT_GT(want.events(), 0u) << test::describe(k.o);
+    traps += rc.reason == StopReason::kTrap;
+    traced += want.events() > 0;
     const std::string want_json = want.json(cpu->cycle());
     streams_seen = streams_seen || want_json.find("from '") != std::string::npos;
     for (uint32_t batch : {1u, 7u, 64u}) {
@@ -178,6 +206,36 @@ TEST(StepThread, TraceFramesPerBatchGiveTheCpuEnginesTrace) {
     }
   }
   EXPECT_TRUE(streams_seen) << "no case traces a PE fed by an input stream";
+  EXPECT_GE(traps, 2) << "too few cases stop on a trap mid-batch";
+  EXPECT_GE(traced, int(cases.size()) - 3) << "too many cases record nothing";
+}
+
+// One recorder over several runs, the traced ones starting after cycle 0 (wafer infer runs once per sample,
+// --resume starts late): frames numbered from the engine's cycle count, the baseline taken once.
+TEST(StepThread, TraceAcrossRunsStartingLate) {
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    const test::RandomImageOptions o{.width = 8, .height = 6, .seed = seed};
+    const Image im = test::random_image(o);
+    const Rect rect{1, 0, 6, 4};
+    const std::vector<RunRequest> runs = {{.max_cycles = 37}, {.max_cycles = 50}, {.max_cycles = 100000, .until_quiescent = true}};
+    auto cpu = test::cpu_engine(1);
+    cpu->load(im);
+    TraceRecorder want(im, rect, 1000000);
+    cpu->run(runs[0]);  // untraced
+    for (size_t i = 1; i < runs.size(); ++i) {
+      RunRequest q = runs[i];
+      q.trace = &want;
+      cpu->run(q);
+    }
+    for (uint32_t batch : {7u, 64u}) {
+      EmulatedDevice d(im, 32, seed);
+      TraceRecorder got(im, rect, 1000000);
+      d.run(runs[0], batch);
+      for (size_t i = 1; i < runs.size(); ++i) d.run(runs[i], batch, &got);
+      ASSERT_EQ(d.cycle(), cpu->cycle()) << test::describe(o);
+      EXPECT_EQ(trace_difference(got.json(d.cycle()), want.json(cpu->cycle())), "") << test::describe(o) << " batch " << batch;
+    }
+  }
 }
 
 // The limit cuts an emulated device's trace at the CPU engine's cycle, and the frames after it are not

@@ -19,6 +19,7 @@ struct Traced {
   std::string json;
   std::string result;
   uint64_t cycle = 0;
+  bool cut = false;
 };
 
 Traced traced_run(Engine& e, const Image& im, Rect rect, const RunRequest& q, uint64_t limit) {
@@ -27,14 +28,15 @@ Traced traced_run(Engine& e, const Image& im, Rect rect, const RunRequest& q, ui
   RunRequest r = q;
   r.trace = &t;
   const RunResult res = e.run(r);
-  return {t.json(e.cycle()), res.describe(), e.cycle()};
+  return {t.json(e.cycle()), res.describe(), e.cycle(), t.cut()};
 }
 
-void expect_same_trace(const Image& im, Rect rect, const RunRequest& q, const std::string& what,
-                       uint64_t limit = 1000000) {
+// The CPU engine's trace, and each batch size's CUDA trace compared with it. Returns the CPU's.
+Traced expect_same_trace(const Image& im, Rect rect, const RunRequest& q, const std::string& what,
+                         uint64_t limit = 1000000, std::vector<uint32_t> batches = {1u, 13u, 256u}) {
   auto cpu = test::cpu_engine();
   const Traced want = traced_run(*cpu, im, rect, q, limit);
-  for (uint32_t batch : {1u, 13u, 256u}) {
+  for (uint32_t batch : batches) {
     auto gpu = test::cuda_engine({.batch_cycles = batch});
     const Traced got = traced_run(*gpu, im, rect, q, limit);
     EXPECT_EQ(got.result, want.result) << what << " batch " << batch;
@@ -42,6 +44,7 @@ void expect_same_trace(const Image& im, Rect rect, const RunRequest& q, const st
     EXPECT_TRUE(got.json == want.json) << what << " batch " << batch << ": the traces differ ("
                                        << got.json.size() << " vs " << want.json.size() << " bytes)";
   }
+  return want;
 }
 
 TEST(CudaTrace, ExampleProgramsTraceLikeCpu) {
@@ -67,13 +70,45 @@ TEST(CudaTrace, LimitCutsAtTheSameCycleAndTracingChangesNothing) {
   WAFER_REQUIRE_GPU();
   const test::RandomImageOptions o{.width = 8, .height = 8, .seed = 11};
   const Image im = test::random_image(o);
-  expect_same_trace(im, {0, 0, 8, 8}, {.max_cycles = 100000, .until_quiescent = true}, "cut", 200);
+  EXPECT_TRUE(expect_same_trace(im, {0, 0, 8, 8}, {.max_cycles = 100000, .until_quiescent = true}, "cut", 200).cut);
   auto traced = test::cuda_engine(), plain = test::cuda_engine();
   traced_run(*traced, im, {2, 2, 3, 3}, {.max_cycles = 100000, .until_quiescent = true}, 1000000);
   plain->load(im);
   plain->run({.max_cycles = 100000, .until_quiescent = true});
   EXPECT_EQ(traced->cycle(), plain->cycle());
   EXPECT_EQ(traced->snapshot().first_difference(plain->snapshot()), "");
+}
+
+// One recorder over several runs of one engine, the traced ones starting after cycle 0 (wafer infer runs
+// once per sample; --resume starts late): frames numbered from the engine's cycle count.
+TEST(CudaTrace, AcrossRunsStartingLate) {
+  WAFER_REQUIRE_GPU();
+  const Image im = test::random_image({.width = 8, .height = 6, .seed = 2});
+  const Rect rect{1, 0, 6, 4};
+  const std::vector<RunRequest> runs = {{.max_cycles = 37}, {.max_cycles = 50}, {.max_cycles = 100000, .until_quiescent = true}};
+  auto cpu = test::cpu_engine();
+  auto gpu = test::cuda_engine({.batch_cycles = 16});
+  TraceRecorder want(im, rect, 1000000), got(im, rect, 1000000);
+  for (auto [e, t] : {std::pair{cpu.get(), &want}, std::pair{gpu.get(), &got}}) {
+    e->load(im);
+    e->run(runs[0]);  // untraced
+    for (size_t i = 1; i < runs.size(); ++i) {
+      RunRequest q = runs[i];
+      q.trace = t;
+      e->run(q);
+    }
+  }
+  ASSERT_EQ(gpu->cycle(), cpu->cycle());
+  EXPECT_GT(want.events(), 0u);
+  EXPECT_TRUE(got.json(gpu->cycle()) == want.json(cpu->cycle()));
+}
+
+// Small enough for compute-sanitizer memcheck (scripts/gpu_check.sh): one traced run that stops mid-batch.
+TEST(CudaTrace, OneSmallTracedRun) {
+  WAFER_REQUIRE_GPU();
+  const test::RandomImageOptions o{.width = 6, .height = 5, .seed = 3, .wild = true};
+  expect_same_trace(test::random_image(o), {0, 0, 6, 5}, {.max_cycles = 300, .watchdog_cycles = 60},
+                    test::describe(o), 1000000, {13u});
 }
 
 }  // namespace
