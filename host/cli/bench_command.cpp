@@ -8,6 +8,7 @@
 #include "bench/suite.h"
 #include "bench/workloads.h"
 #include "host/cli/commands.h"
+#include "host/cli/output_paths.h"
 #include "host/model/error.h"
 
 namespace wafer::cli {
@@ -31,6 +32,9 @@ int bench_command(int argc, char** argv) {
     for (const auto& s : bench::workload_catalog(true)) std::printf("%s\n", s.name.c_str());
     return 0;
   }
+  // Output files before the (minutes-long) suite.
+  if (args.count("json")) require_writable(args["json"].as<std::string>(), "--json");
+  if (args.count("plot")) require_writable(args["plot"].as<std::string>(), "--plot");
   bench::SuiteOptions o;
   o.quick = args.count("quick") > 0;
   if (args.count("workload")) o.only = args["workload"].as<std::vector<std::string>>();

@@ -11,6 +11,7 @@
 
 #include "host/cli/commands.h"
 #include "host/cli/observe_options.h"
+#include "host/cli/output_paths.h"
 #include "host/cli/progress.h"
 #include "host/cli/model_commands_common.h"
 #include "host/io/npy.h"
@@ -131,6 +132,10 @@ int infer_command(int argc, char** argv) {
   const mapper::Plan& plan = choice.plan;
   const std::optional<Rect> trace_rect =
       args.count("trace") ? std::optional<Rect>(trace_target(args["trace"].as<std::string>(), plan)) : std::nullopt;
+  // Output files before the run: a long run must not end on a typo in an output path.
+  if (trace_rect) require_writable(args["trace-out"].as<std::string>(), "--trace-out");
+  if (args.count("heatmap")) require_writable(args["heatmap"].as<std::string>(), "--heatmap");
+  if (args.count("output")) require_writable(args["output"].as<std::string>(), "--output");
   const std::string engine_name = pick_engine(args["engine"].as<std::string>());
   std::printf("%s: %zu layers, %llu weights; %u sample(s) from %s; grid %ux%u; engine %s\n", model.c_str(),
               g.layers.size(), (unsigned long long)g.weight_count(), batch.size, in_path.c_str(), grid.width,

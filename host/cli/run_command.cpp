@@ -11,6 +11,7 @@
 #include "host/cli/data_path.h"
 #include "host/cli/json_text.h"
 #include "host/cli/observe_options.h"
+#include "host/cli/output_paths.h"
 #include "host/cli/progress.h"
 #include "host/cli/run_summary.h"
 #include "host/engine/reports.h"
@@ -116,6 +117,14 @@ int run_command(int argc, char** argv) {
     if (d.name == "read") reads.push_back(parse_copy_spec(d.value, "--read"));
     if (d.name == "input") inputs.push_back(d.value);
   }
+
+  // Output files first: a long run must not end on a typo in an output path.
+  if (trace_rect) require_writable(args["trace-out"].as<std::string>(), "--trace-out");
+  if (args.count("heatmap")) require_writable(args["heatmap"].as<std::string>(), "--heatmap");
+  if (args.count("stall-heatmap")) require_writable(args["stall-heatmap"].as<std::string>(), "--stall-heatmap");
+  for (const CopySpec& c : reads) require_writable(c.file, "--read");
+  if (dump_at) require_writable(dump_at->second, "--dump-at");
+  if (outputs.write_all) require_writable_folder(args["out-dir"].as<std::string>(), "--out-dir");
 
   const AsmParams params = parse_params(list(args, "param"));
   Program program = Program::open(args["file"].as<std::string>(), params.overrides);
