@@ -70,22 +70,24 @@ std::vector<RegionCounters> sum_regions(const CounterArrays& a, const RegionMap&
   return out;
 }
 
-std::vector<double> counter_values(const CounterArrays& a, const std::string& name) {
+std::vector<uint64_t> counter_by_name(const CounterArrays& a, const std::string& name) {
   const uint64_t n = uint64_t(a.width) * a.height;
-  std::vector<double> v(n);
   if (name == "idle") {
-    for (uint64_t p = 0; p < n; ++p) v[p] = double(a.idle(p));
+    std::vector<uint64_t> v(n);
+    for (uint64_t p = 0; p < n; ++p) v[p] = a.idle(p);
     return v;
   }
   std::string names;
   for (uint32_t c = 0; c < kCounterCount; ++c) {
-    if (name == counter_name(c)) {
-      for (uint64_t p = 0; p < n; ++p) v[p] = double(a.per_pe[c][p]);
-      return v;
-    }
+    if (name == counter_name(c)) return a.per_pe[c];
     names += std::string(names.empty() ? "" : ", ") + counter_name(c);
   }
   throw Error("no counter named '" + name + "' (counters: " + names + ", idle)");
+}
+
+std::vector<double> counter_values(const CounterArrays& a, const std::string& name) {
+  const std::vector<uint64_t> v = counter_by_name(a, name);
+  return std::vector<double>(v.begin(), v.end());
 }
 
 }  // namespace wafer

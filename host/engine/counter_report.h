@@ -51,8 +51,9 @@ struct RegionCounters {
 // One entry per region (in RegionMap order), then, when any PE is in no region, one named "(other)".
 std::vector<RegionCounters> sum_regions(const CounterArrays& counters, const RegionMap& regions);
 
-// The per-PE values of a counter by name (counter_name(), or "idle"), for heatmaps. Throws wafer::Error
-// listing the valid names otherwise.
+// The per-PE values of a counter by name (counter_name(), or "idle"), [y * width + x]. Throws wafer::Error
+// listing the valid names otherwise. counter_values: the same as doubles, for heatmaps.
+std::vector<uint64_t> counter_by_name(const CounterArrays& counters, const std::string& name);
 std::vector<double> counter_values(const CounterArrays& counters, const std::string& name);
 
 }  // namespace wafer

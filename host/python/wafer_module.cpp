@@ -5,10 +5,13 @@
 // is refused rather than converted. memcpy_d2h allocates the result (or takes `out=`) and the runtime writes
 // into its buffer directly. Between the host and the emulated SRAM there is always one copy: the engines
 // keep SRAM word-major (word k of every PE together), which neither SDK order is.
+#include <fstream>
+
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include "host/engine/trace.h"
 #include "host/model/error.h"
 #include "host/runtime/runtime.h"
 
@@ -189,15 +192,29 @@ PYBIND11_MODULE(wafer, m) {
            },
            py::arg("task"), py::arg("rect") = std::nullopt)
       .def("run", [](Runtime& rt, uint64_t max_cycles, bool until_quiescent, uint64_t watchdog,
-                     const std::string& output_stream, uint64_t output_count) {
+                     const std::string& output_stream, uint64_t output_count, std::optional<py::tuple> trace,
+                     const std::string& trace_out, uint64_t trace_limit) {
+             // trace: the PEs of (x, y, w, h), recorded cycle by cycle into trace_out (docs/observability.md).
+             std::optional<TraceRecorder> recorder;
+             if (trace) {
+               recorder.emplace(rt.image(), to_rect(*trace), trace_limit);
+               // Before the run, not after it: a long run must not be lost to an unwritable path.
+               if (!std::ofstream(trace_out, std::ios::app)) throw Error(trace_out + ": cannot write the trace");
+             }
              const RunOptions o{.max_cycles = max_cycles, .until_quiescent = until_quiescent,
                                 .watchdog_cycles = watchdog, .output_stream = output_stream,
-                                .output_count = output_count};
-             py::gil_scoped_release unlocked;  // a long run does not hold other Python threads
-             return rt.run(o);
+                                .output_count = output_count, .trace = recorder ? &*recorder : nullptr};
+             RunOutcome outcome;
+             {
+               py::gil_scoped_release unlocked;  // a long run does not hold other Python threads
+               outcome = rt.run(o);
+             }
+             if (recorder) recorder->write(trace_out, rt.cycle());
+             return outcome;
            },
            py::arg("max_cycles") = 10000000, py::arg("until_quiescent") = true, py::arg("watchdog") = 10000,
-           py::arg("output_stream") = "", py::arg("output_count") = 0)
+           py::arg("output_stream") = "", py::arg("output_count") = 0, py::arg("trace") = std::nullopt,
+           py::arg("trace_out") = "trace.json", py::arg("trace_limit") = 1000000)
       .def("output", [](const Runtime& rt, const std::string& name, const py::object& dtype) -> py::array {
              if (float_dtype(dtype)) return to_numpy(rt.output_f32(name));
              return to_numpy(rt.output_u32(name));
@@ -210,5 +227,10 @@ PYBIND11_MODULE(wafer, m) {
       })
       .def("output_names", &Runtime::output_names)
       .def_property_readonly("cycle", &Runtime::cycle)
-      .def("counters", &Runtime::counters);
+      .def("counters", &Runtime::counters)
+      .def("counter", [](const Runtime& rt, const std::string& name) {
+             py::array_t<uint64_t> a = to_numpy(rt.counter_per_pe(name));
+             return a.reshape({py::ssize_t(rt.image().height), py::ssize_t(rt.image().width)});
+           },
+           py::arg("name"), "one counter of every PE (or 'idle'), shape (height, width)");
 }

@@ -2,6 +2,7 @@
 
 #include <bit>
 
+#include "host/engine/counter_report.h"
 #include "host/engine/state_file.h"
 #include "host/model/error.h"
 #include "host/model/state.h"
@@ -311,6 +312,11 @@ std::vector<std::string> Runtime::output_names() const {
   std::vector<std::string> names;
   for (const OutStream& s : image().out_streams) names.push_back(s.name);
   return names;
+}
+
+std::vector<uint64_t> Runtime::counter_per_pe(const std::string& name) const {
+  require_loaded();
+  return counter_by_name(read_counters(*engine_, image().width, image().height), name);
 }
 
 std::map<std::string, uint64_t> Runtime::counters() const {

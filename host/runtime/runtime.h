@@ -85,6 +85,8 @@ class Runtime {
   uint64_t cycle() const { return engine_->cycle(); }
   // Totals over all PEs, by counter_name() (busy, stall_fabric_in, ...).
   std::map<std::string, uint64_t> counters() const;
+  // One counter of every PE, by counter_name() or "idle", at [y * width + x] (docs/observability.md).
+  std::vector<uint64_t> counter_per_pe(const std::string& name) const;
   Engine& engine() { return *engine_; }
   const Engine& engine() const { return *engine_; }
 

@@ -106,6 +106,28 @@ def verdicts():
     check(rt.run().ok() and (rt.output("out_y") == 0.5 * np.arange(16)).all(), "input stream by name")
 
 
+def observability():
+    import json, tempfile
+    rt = runtime(7, 5)
+    rt.memcpy_h2d("a", np.ones((5, 7, WORDS), np.float32), (0, 0, 7, 5))
+    rt.launch("add")
+    path = os.path.join(tempfile.mkdtemp(), "trace.json")
+    check(rt.run(trace=(1, 1, 2, 2), trace_out=path).ok(), "traced run")
+    with open(path) as f:
+        events = json.load(f)["traceEvents"]
+    pes = {e["args"]["name"] for e in events if e["ph"] == "M" and e["name"] == "process_name"}
+    check(pes == {"PE(1,1) k", "PE(2,1) k", "PE(1,2) k", "PE(2,2) k"}, f"trace names the 4 PEs: {pes}")
+    check(sum(e["ph"] == "X" and e["name"].startswith("task add") for e in events) == 4, "one 'add' task per PE")
+    busy = rt.counter("busy")
+    check(busy.shape == (5, 7) and busy.dtype == np.uint64, f"counter shape {busy.shape} {busy.dtype}")
+    check(int(busy.sum()) == rt.counters()["busy"], "per-PE busy sums to the total")
+    core = sum(rt.counter(n) for n in ("busy", "stall_fabric_in", "stall_fabric_out", "stall_slot", "stall_thread"))
+    check(((core + rt.counter("idle")) == rt.cycle).all(), "busy + stalls + idle = cycles on every PE")
+    check(error_of(lambda: rt.counter("bsy")).startswith("no counter named 'bsy' (counters: busy, "), "bad counter name")
+    check(error_of(lambda: rt.run(trace=(0, 0, 1, 1), trace_out="/nonexistent_dir/t.json")) ==
+          "/nonexistent_dir/t.json: cannot write the trace", "unwritable trace refused before the run")
+
+
 def messages():
     rt = runtime(5, 5, other=1)
     pinned = {
@@ -129,7 +151,7 @@ def messages():
         check(got == want, f"message: wanted {want!r}, got {got!r}")
 
 
-for test in (round_trips, copies_in_place_and_strided_input, launch_and_run, verdicts, messages):
+for test in (round_trips, copies_in_place_and_strided_input, launch_and_run, verdicts, observability, messages):
     test()
 print(f"python runtime tests: {len(failures)} failure(s)")
 sys.exit(1 if failures else 0)
