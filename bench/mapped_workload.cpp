@@ -22,6 +22,7 @@ Workload mapped_model(const std::string& model_path, uint32_t grid_width, uint32
              file + " as the search maps it (" + std::to_string(s.plan.replicas) + " replicas), " +
                  std::to_string(samples) + " samples, one run() per sample"};
   w.output_step = 1;
+  w.samples = samples;
   return w;
 }
 

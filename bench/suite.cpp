@@ -18,7 +18,8 @@ namespace {
 
 struct Timed {
   double seconds = 0;
-  uint64_t cycles = 0, hash = 0;
+  uint64_t cycles = 0, hash = 0, wavelets = 0;
+  bool finished = false;  // ran to quiescence (a --quick run stops at its cycle cap first)
 };
 
 Timed time_run(const Workload& w, const std::string& engine, unsigned threads) {
@@ -29,9 +30,9 @@ Timed time_run(const Workload& w, const std::string& engine, unsigned threads) {
   }
   e->load(w.image);
   const auto t0 = std::chrono::steady_clock::now();
-  run_workload(*e, w, w.max_cycles);
+  const RunResult r = run_workload(*e, w, w.max_cycles);
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return {s, e->cycle(), e->state_hash()};
+  return {s, e->cycle(), e->state_hash(), e->counter_totals()[kCtrWaveletsOut], r.reason == StopReason::kQuiescent};
 }
 
 std::string run_label(const EngineRun& r) {
@@ -60,7 +61,7 @@ SuiteResult run_suite(const SuiteOptions& o, const std::function<void(const std:
   for (const WorkloadSpec& spec : select_workloads(o.quick, o.only)) {
     if (progress) progress("building " + spec.name);
     const Workload w = spec.build();
-    WorkloadResult wr{w.name, w.note, w.image.pe_count(), 0, {}};
+    WorkloadResult wr{w.name, w.note, w.image.pe_count(), 0, 0, 0, {}};
     std::vector<std::pair<std::string, unsigned>> runs = {{"cpu", 1}};
     for (const auto& e : engines) {
       if (e == "cpu" && all > 1) runs.push_back({"cpu", all});
@@ -74,13 +75,16 @@ SuiteResult run_suite(const SuiteOptions& o, const std::function<void(const std:
       if (i == 0) {
         base = t;
         wr.cycles = t.cycles;
-      } else if (t.cycles != base.cycles || t.hash != base.hash) {
+        wr.wavelets = t.wavelets;
+        wr.samples = t.finished ? w.samples : 0;  // samples per second only of a run that did them all
+      } else if (t.cycles != base.cycles || t.hash != base.hash || t.wavelets != base.wavelets) {
         throw Error(w.name + ": " + engine + " ended at cycle " + std::to_string(t.cycles) + " with state hash " +
                     std::to_string(t.hash) + ", the baseline at cycle " + std::to_string(base.cycles) + " with " +
                     std::to_string(base.hash));
       }
       const double pe_cycles = double(wr.pes) * double(t.cycles);
-      wr.runs.push_back({engine, threads, t.seconds, pe_cycles / t.seconds, base.seconds / t.seconds});
+      wr.runs.push_back({engine, threads, t.seconds, pe_cycles / t.seconds, double(t.wavelets) / t.seconds,
+                         double(wr.samples) / t.seconds, base.seconds / t.seconds});
     }
     result.workloads.push_back(std::move(wr));
   }
@@ -90,14 +94,17 @@ SuiteResult run_suite(const SuiteOptions& o, const std::function<void(const std:
 std::string suite_table(const SuiteResult& r) {
   std::string s;
   char line[512];
-  std::snprintf(line, sizeof line, "%-26s %9s %8s %-12s %9s %13s %8s  %s\n", "workload", "PEs", "cycles", "engine",
-                "seconds", "PE-cycles/s", "speedup", "note");
+  std::snprintf(line, sizeof line, "%-26s %9s %8s %-12s %9s %13s %11s %10s %8s  %s\n", "workload", "PEs", "cycles",
+                "engine", "seconds", "PE-cycles/s", "wavelets/s", "samples/s", "speedup", "note");
   s += line;
   for (const auto& w : r.workloads) {
     for (const auto& run : w.runs) {
-      std::snprintf(line, sizeof line, "%-26s %9llu %8llu %-12s %9.3f %13.4g %8.2f  %s\n", w.name.c_str(),
+      char samples[32] = "-";
+      if (w.samples) std::snprintf(samples, sizeof samples, "%.4g", run.samples_per_second);
+      std::snprintf(line, sizeof line, "%-26s %9llu %8llu %-12s %9.3f %13.4g %11.4g %10s %8.2f  %s\n", w.name.c_str(),
                     (unsigned long long)w.pes, (unsigned long long)w.cycles, run_label(run).c_str(), run.seconds,
-                    run.pe_cycles_per_second, run.speedup, &run == &w.runs.front() ? w.note.c_str() : "");
+                    run.pe_cycles_per_second, run.wavelets_per_second, samples, run.speedup,
+                    &run == &w.runs.front() ? w.note.c_str() : "");
       s += line;
     }
   }
@@ -116,6 +123,9 @@ std::string suite_json(const SuiteResult& r) {
       j["results"].push_back({{"workload", w.name}, {"pes", w.pes}, {"cycles", w.cycles}, {"engine", run.engine},
                               {"threads", run.threads}, {"seconds", run.seconds},
                               {"pe_cycles_per_second", run.pe_cycles_per_second},
+                              {"wavelets", w.wavelets}, {"wavelets_per_second", run.wavelets_per_second},
+                              {"samples", w.samples},
+                              {"samples_per_second", w.samples ? nlohmann::json(run.samples_per_second) : nlohmann::json(nullptr)},
                               {"speedup_vs_cpu_1_thread", run.speedup}, {"note", w.note}});
     }
   }

@@ -1,7 +1,10 @@
 // `wafer bench`: the emulator's benchmark suite. Runs workloads of the catalog (bench/workloads.h) on each
 // engine present, with the CPU engine on 1 thread as the baseline of the same run, checks that every
 // engine ends each workload in the same state (cycles and state hash), and reports PE-cycles per second
-// (cycles x every PE of the grid, idle ones included, over the wall time of the runs; loading excluded).
+// (cycles x every PE of the grid, idle ones included, over the wall time of the runs; loading excluded),
+// wavelets per second (wavelets put on links: the wavelets_out counter summed over the grid, each hop of a
+// route counted) and, for a mapped model, samples per second of emulation (wall time, not the emulated
+// machine's 850 MHz).
 #pragma once
 #include <cstdint>
 #include <functional>
@@ -22,12 +25,16 @@ struct EngineRun {
   unsigned threads = 0;  // CPU engine only
   double seconds = 0;
   double pe_cycles_per_second = 0;
+  double wavelets_per_second = 0;
+  double samples_per_second = 0;  // mapped models only
   double speedup = 0;  // against the CPU engine on 1 thread
 };
 
 struct WorkloadResult {
   std::string name, note;
   uint64_t pes = 0, cycles = 0;
+  uint64_t wavelets = 0;  // wavelets put on links during the run (the same on every engine)
+  uint32_t samples = 0;   // a mapped model's samples when the run did them all (not --quick), else 0
   std::vector<EngineRun> runs;  // the baseline first
 };
 

@@ -19,6 +19,7 @@ struct Workload {
   // 0: one run() call. k > 0: as the pipeline runner drives a mapped model, one run() call per k wavelets
   // of output stream 0 (each stops on that stream's count), then one until quiescence.
   uint64_t output_step = 0;
+  uint32_t samples = 0;  // a mapped model's samples (the suite reports samples per second), else 0
 };
 
 // Runs a loaded workload the way its output_step says, for at most max_cycles in all (also the cap of every
