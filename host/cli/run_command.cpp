@@ -273,6 +273,7 @@ int run_command(int argc, char** argv) {
     // The text output above holds the whole report; stderr gets its first line (JSON output: all of it).
     const size_t nl = failure.find('\n');
     const bool cut = !args.count("json") && nl != std::string::npos;
+    std::fflush(stdout);  // "above" also when both go to one pipe (stdout is block-buffered there)
     std::fprintf(stderr, "wafer run: failed: %s%s\n", cut ? failure.substr(0, nl).c_str() : failure.c_str(),
                  cut ? " (the report is above)" : "");
     return 1;
