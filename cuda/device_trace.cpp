@@ -3,6 +3,7 @@
 #include "cuda/cuda_check.h"
 #include "cuda/step_kernels.h"
 #include "cuda/trace_batches.h"
+#include "host/model/error.h"
 
 namespace wafer {
 
@@ -12,7 +13,14 @@ DeviceTraceFrames::DeviceTraceFrames(TraceRecorder& rec, const MachineState& hos
   rec.prepare(host);
   gather_ = rec.gather();
   words_ = trace_frame_words(gather_);
-  frames_per_batch_ = trace_frames_per_batch(words_, batch_cycles);
+  size_t free_bytes = 0, total_bytes = 0;
+  WAFER_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
+  frames_per_batch_ = trace_frames_per_batch(words_, batch_cycles, free_bytes);
+  if (frames_per_batch_ == 0) {
+    throw Error("trace: one frame of the rectangle takes " + std::to_string(words_ * sizeof(uint32_t)) +
+                " bytes of device memory, more than half of the " + std::to_string(free_bytes) +
+                " bytes free: trace a smaller rectangle");
+  }
   streams_ = DeviceBuffer(uint64_t(gather_.stream_count) * sizeof(uint32_t));
   if (gather_.stream_count > 0) {
     // On the engine's stream, so every gather enqueued after it sees the list. (A plain cudaMemcpy would go

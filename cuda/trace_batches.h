@@ -14,9 +14,13 @@ namespace wafer {
 inline constexpr uint64_t kTraceBatchBytes = 64ull << 20;
 
 // Frames (cycles) per batch of a traced run: the engine's batch, or fewer where the frames would not fit
-// kTraceBatchBytes; at least one.
-inline uint32_t trace_frames_per_batch(uint64_t frame_words, uint32_t batch_cycles) {
-  const uint64_t fit = kTraceBatchBytes / std::max<uint64_t>(1, frame_words * sizeof(uint32_t));
+// kTraceBatchBytes or half of the device's free memory (`free_bytes`; the state is already loaded); at
+// least one. 0 when not even one frame fits in half the free memory: the caller refuses the trace.
+inline uint32_t trace_frames_per_batch(uint64_t frame_words, uint32_t batch_cycles,
+                                       uint64_t free_bytes = UINT64_MAX) {
+  const uint64_t frame_bytes = std::max<uint64_t>(1, frame_words * sizeof(uint32_t));
+  if (frame_bytes > free_bytes / 2) return 0;
+  const uint64_t fit = std::min(kTraceBatchBytes, free_bytes / 2) / frame_bytes;
   return uint32_t(std::clamp<uint64_t>(fit, 1, std::max<uint32_t>(1, batch_cycles)));
 }
 

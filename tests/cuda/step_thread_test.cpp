@@ -238,6 +238,17 @@ TEST(StepThread, TraceAcrossRunsStartingLate) {
   }
 }
 
+// How many frames a traced batch holds: the engine's batch, cut to 64 MiB and to half the free device memory,
+// at least one, and none (the trace refused) when one frame needs more than half the free memory.
+TEST(StepThread, TraceFramesPerBatchFitTheDevice) {
+  EXPECT_EQ(trace_frames_per_batch(23, 256), 256u);                      // 92-byte frames: the batch
+  EXPECT_EQ(trace_frames_per_batch(23u * 893064, 256), 1u);              // a full wafer's 82 MB frame
+  EXPECT_EQ(trace_frames_per_batch(1u << 20, 256), 16u);                 // 4 MiB frames: 64 MiB
+  EXPECT_EQ(trace_frames_per_batch(1u << 20, 256, 40ull << 20), 5u);    // 20 MiB of 40 free: 5 frames
+  EXPECT_EQ(trace_frames_per_batch(1u << 20, 256, 7ull << 20), 0u);     // 4 MiB > 3.5 MiB: refused
+  EXPECT_EQ(trace_frames_per_batch(0, 0), 1u);
+}
+
 // The limit cuts an emulated device's trace at the CPU engine's cycle, and the frames after it are not
 // gathered.
 TEST(StepThread, TraceLimitCutsLikeCpu) {
