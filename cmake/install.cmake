@@ -15,6 +15,11 @@ target_link_libraries(wafer_sdk INTERFACE wafer_runtime)
 set_target_properties(wafer_sdk PROPERTIES EXPORT_NAME wafer)
 add_library(wafer::wafer ALIAS wafer_sdk)
 
+# The emulated device (WAFER_CUDA=EMULATED) is a test build of the CUDA engine's host code: nothing to install.
+if(WAFER_CUDA_EMULATED)
+  return()
+endif()
+
 # Installed headers keep the source layout (#include "host/runtime/runtime.h"); in the build tree the
 # include path is the source tree, installed it is include/.
 foreach(lib wafer_core wafer_cuda)

@@ -27,6 +27,14 @@ inline bool expect_gpu() {
   return v != nullptr && std::string(v) == "1";
 }
 
+// The emulated device (WAFER_CUDA=EMULATED, cuda/emulated/): its memory is the host's, capped, so a test that
+// needs a large GPU skips there even with WAFER_EXPECT_GPU=1.
+#if defined(WAFER_CUDA_EMULATED) && WAFER_CUDA_EMULATED
+inline constexpr bool kEmulatedDevice = true;
+#else
+inline constexpr bool kEmulatedDevice = false;
+#endif
+
 // Every GPU test starts with this: on a machine without a GPU (CI) it skips and says why; with
 // WAFER_EXPECT_GPU=1 it fails and says why.
 #define WAFER_REQUIRE_GPU()                                                                       \
