@@ -73,39 +73,6 @@ step() {
   printf '%-22s %-20s %4ss  %s\n' "$name" "$verdict" "$took" "$*" | tee -a "$OUT/summary.txt"
 }
 
-# The engine's name and timings: the only fields of `wafer run --json` that may differ between engines.
-strip_timing() { sed -E 's/"engine":"[a-z]+",//; s/"seconds":[^,]*,"pe_cycles_per_second":[^,]*,//'; }
-
-# Every example program on both engines: JSON (stop, cycles, counters, every output value) equal.
-compare_engines() {
-  local f json_cpu json_cuda status=0
-  for f in "$ROOT"/data/programs/*.wasm; do
-    json_cpu=$(bin/wafer run --engine cpu --json --outputs 100000 "$f")
-    json_cuda=$(bin/wafer run --engine cuda --json --outputs 100000 "$f") || { echo "FAILED: $f"; status=1; continue; }
-    if [ "$(strip_timing <<<"$json_cpu")" == "$(strip_timing <<<"$json_cuda")" ]; then
-      echo "same: $(basename "$f"): $(grep -o '"stop":"[a-z_]*","cycles":[0-9]*' <<<"$json_cuda")"
-    else
-      echo "DIFFERENT: $(basename "$f")"
-      echo "  cpu:  $json_cpu"
-      echo "  cuda: $json_cuda"
-      status=1
-    fi
-  done
-  # Traces through the command line: the same file from both engines.
-  for f in jacobi summa; do
-    bin/wafer run --engine cpu --trace 0,0,2x2 --trace-out "trace_$f.cpu.json" "$ROOT/data/programs/$f.wasm" >/dev/null &&
-      bin/wafer run --engine cuda --trace 0,0,2x2 --trace-out "trace_$f.cuda.json" "$ROOT/data/programs/$f.wasm" >/dev/null ||
-      { echo "FAILED: trace of $f"; status=1; continue; }
-    if cmp -s "trace_$f.cpu.json" "trace_$f.cuda.json"; then
-      echo "same trace: $f ($(wc -c <"trace_$f.cuda.json") bytes)"
-    else
-      echo "DIFFERENT trace: $f"
-      status=1
-    fi
-  done
-  return $status
-}
-export -f strip_timing compare_engines
 
 run() {
   [ -x "$BUNDLE/bin/wafer_cuda_tests" ] || die "no $BUNDLE/bin: run 'scripts/gpu_check.sh prepare' first (and carry gpu_check)"
@@ -136,7 +103,7 @@ run() {
   step cuda_tests 150 bin/wafer_cuda_tests --gtest_filter='-CudaFullWafer.*:CudaMappedModels.*'
   # The full 762 x 1172 wafer: the CPU reference side takes most of this step (all hardware threads).
   step cuda_tests_wafer 120 bin/wafer_cuda_tests --gtest_filter='CudaFullWafer.*:CudaMappedModels.*'
-  step cpu_vs_cuda_run 30 bash -c compare_engines
+  step cpu_vs_cuda_run 30 "$ROOT/scripts/compare_engines.sh" bin/wafer "$ROOT/data"
   # Small grids only: memcheck slows kernels down many times. racecheck would see nothing (it checks shared
   # memory, which the engine does not use): the CPU race checker (tests/race) covers the global state.
   step memcheck 80 "$sanitizer" --tool memcheck --error-exitcode 9 bin/wafer_cuda_tests \

@@ -13,6 +13,6 @@ ctest --test-dir "$BUILD" --output-on-failure -j"$(nproc)" --timeout 600
 if [ "${WAFER_EMULATED:-1}" != 0 ]; then
   EMULATED_BUILD=${EMULATED_BUILD:-build-emulated}
   cmake -S . -B "$EMULATED_BUILD" -DCMAKE_BUILD_TYPE=Release ${WAFER_CMAKE_ARGS:-} -DWAFER_CUDA=EMULATED
-  cmake --build "$EMULATED_BUILD" -j"$(nproc)" --target wafer_cuda_tests
+  cmake --build "$EMULATED_BUILD" -j"$(nproc)" --target wafer_cuda_tests wafer
   WAFER_EXPECT_GPU=1 ctest --test-dir "$EMULATED_BUILD" --output-on-failure -j"$(nproc)" -L cuda --timeout 1200
 fi
