@@ -40,6 +40,7 @@ void DeviceTraceFrames::download(uint64_t frames) {
 }
 
 void DeviceTraceFrames::baseline(const MachineView& view, uint64_t cycle, bool debug_sync) {
+  if (rec_.begun()) return;  // a later run of the same recorder: its baseline was the first run's
   enqueue(view, 0, debug_sync);
   download(1);
   rec_.begin(host_.data(), cycle);

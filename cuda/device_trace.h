@@ -19,7 +19,8 @@ class DeviceTraceFrames {
   DeviceTraceFrames(TraceRecorder& rec, const MachineState& host, uint32_t batch_cycles, cudaStream_t stream);
 
   uint32_t frames_per_batch() const { return frames_per_batch_; }
-  // The frame before the run's first cycle: gathered, downloaded and given to the recorder now.
+  // The frame before the run's first cycle: gathered, downloaded and given to the recorder now (the first
+  // run of a recorder only: later runs continue from its baseline).
   void baseline(const MachineView& view, uint64_t cycle, bool debug_sync);
   // Enqueues the gather of the state after the cycle just enqueued into frame `slot` of the batch.
   void enqueue(const MachineView& view, uint32_t slot, bool debug_sync);

@@ -20,11 +20,7 @@ struct HashElement {
   const void* data;
   uint32_t elem_size;
   uint32_t array_id;
-  __device__ uint64_t operator()(uint64_t i) const {
-    const uint64_t value = elem_size == 8 ? static_cast<const uint64_t*>(data)[i]
-                                          : uint64_t(static_cast<const uint32_t*>(data)[i]);
-    return hash_element(array_id, i, value);
-  }
+  __device__ uint64_t operator()(uint64_t i) const { return hash_array_element(array_id, data, elem_size, i); }
 };
 
 }  // namespace

@@ -49,11 +49,7 @@ uint64_t device_state_hash(const DeviceState& state, cudaStream_t) {
   uint32_t array_id = 0;
   for (const DeviceArray& a : state.arrays()) {
     const uint32_t id = array_id++;
-    for (uint64_t i = 0; i < a.count; ++i) {
-      const uint64_t value = a.elem_size == 8 ? static_cast<const uint64_t*>(a.data)[i]
-                                              : uint64_t(static_cast<const uint32_t*>(a.data)[i]);
-      total += hash_element(id, i, value);
-    }
+    for (uint64_t i = 0; i < a.count; ++i) total += hash_array_element(id, a.data, a.elem_size, i);
   }
   return total;
 }

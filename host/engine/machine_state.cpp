@@ -186,11 +186,7 @@ uint64_t MachineState::hash() const {
     std::vector<uint64_t> partial(threads, 0);
     auto work = [&](unsigned t) {
       uint64_t sum = 0;
-      for (size_t i = t; i < count; i += threads) {
-        const uint64_t v =
-            elem == 8 ? static_cast<const uint64_t*>(data)[i] : static_cast<const uint32_t*>(data)[i];
-        sum += hash_element(id, i, v);
-      }
+      for (size_t i = t; i < count; i += threads) sum += hash_array_element(id, data, uint32_t(elem), i);
       partial[t] = sum;
     };
     if (count < (1u << 20)) {

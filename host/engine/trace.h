@@ -41,6 +41,8 @@ class TraceRecorder {
   void after_cycle(const MachineState& s, uint64_t cycle);
   // False once the limit cut the trace: the engine may stop gathering frames.
   bool recording() const { return !cut_; }
+  // True once the baseline frame is taken (the first run's begin); later runs need none.
+  bool begun() const { return begun_; }
 
   uint64_t events() const { return events_.size(); }
   bool cut() const { return cut_; }

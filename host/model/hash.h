@@ -16,4 +16,12 @@ WAFER_HD inline uint64_t hash_element(uint32_t array_id, uint64_t position, uint
   return z ^ (z >> 31);
 }
 
+// hash_element of element i of an array of 4- or 8-byte elements (4-byte ones zero-extended): the one
+// widening rule of MachineState::hash(), the device reduction and the emulated device.
+WAFER_HD inline uint64_t hash_array_element(uint32_t array_id, const void* data, uint32_t elem_size, uint64_t i) {
+  const uint64_t value =
+      elem_size == 8 ? static_cast<const uint64_t*>(data)[i] : uint64_t(static_cast<const uint32_t*>(data)[i]);
+  return hash_element(array_id, i, value);
+}
+
 }  // namespace wafer

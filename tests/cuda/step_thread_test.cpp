@@ -58,8 +58,10 @@ class EmulatedDevice {
       words = trace_frame_words(g);
       batch = trace_frames_per_batch(words, batch);
       frames.assign(batch * words, 0xDEADBEEFu);
-      gather_into(0);
-      trace->begin(frames.data(), cycle_);
+      if (!trace->begun()) {
+        gather_into(0);
+        trace->begin(frames.data(), cycle_);
+      }
     }
     // The engine's own batch loop, with a host loop in place of the launches.
     const RunProgress progress = run_batches(
